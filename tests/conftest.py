@@ -1,0 +1,24 @@
+"""Shared fixtures: the website is built once per test session."""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import build_book  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> pathlib.Path:
+    """Build the book exactly as the README's build command does; return the html folder."""
+    out = tmp_path_factory.mktemp("site")
+    status = build_book.build(out)
+    assert status == 0, "the book build failed (it runs with -W -n --keep-going): see the log above"
+    html = out / "_build" / "html"
+    assert (html / "index.html").exists()
+    return html
