@@ -15,18 +15,21 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+#: Warnings are errors; report every problem, not just the first.
+STRICT = ["-W", "-n", "--keep-going"]
+#: jupyter_book has no __main__: its CLI entry point, run with this interpreter.
+JUPYTER_BOOK = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()"]
 
 
-def build(path_output: pathlib.Path | None = None, clean: bool = True) -> int:
-    out = (path_output or ROOT) / "_build"
+def build(path_output: pathlib.Path | None = None, clean: bool = True, root: pathlib.Path = ROOT) -> int:
+    """Build the book at ``root``; return the exit status (0 only if there was no warning)."""
+    out = (path_output or root) / "_build"
     if clean and out.exists():
         shutil.rmtree(out)  # incremental builds may keep stale assets: always build clean
-    # jupyter_book has no __main__: call its CLI entry point with this interpreter.
-    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
-           "build", str(ROOT), "-W", "-n", "--keep-going"]
+    cmd = [*JUPYTER_BOOK, "build", str(root), *STRICT]
     if path_output is not None:
         cmd += ["--path-output", str(path_output)]
-    return subprocess.call(cmd, cwd=ROOT)
+    return subprocess.call(cmd, cwd=root)
 
 
 def main(argv=None) -> int:

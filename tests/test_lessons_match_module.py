@@ -1,0 +1,113 @@
+"""The module must not drift from the lessons that teach it.
+
+A lesson cell whose first line is ``# teaches: infotheory.NAME`` writes out the
+formula that ``infotheory.NAME`` implements.  This test runs that cell on its
+own, takes the function it defines, and checks that it agrees with the module
+on a spread of valid inputs.  Change either side alone and this fails.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import pathlib
+import re
+
+import nbformat
+import numpy as np
+import pytest
+
+import infotheory as it
+
+NOTEBOOKS = sorted((pathlib.Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+MARKER = re.compile(r"^# teaches: infotheory\.(\w+)\s*$")
+
+rng = np.random.default_rng(seed=7)
+
+
+def _dists(n_max=6, count=12, zeros=True):
+    out = [np.array([0.5, 0.5]), np.array([0.9, 0.1]), np.array([0.8, 0.1, 0.1]), np.array([1.0])]
+    for _ in range(count):
+        p = rng.dirichlet(np.ones(rng.integers(2, n_max + 1)))
+        if zeros and rng.random() < 0.3:
+            p[rng.integers(p.size)] = 0.0
+            p /= p.sum()
+        out.append(p)
+    return out
+
+
+def _pairs(count=12):
+    out = [(np.array([0.8, 0.1, 0.1]), np.array([0.2, 0.2, 0.6]))]
+    for _ in range(count):
+        n = int(rng.integers(2, 7))
+        out.append((rng.dirichlet(np.ones(n)), rng.dirichlet(np.ones(n))))
+    return out
+
+
+_z = [-30.0, -4.0, -0.5, 0.0, 0.7, 3.0, 30.0]
+# Arguments (positional tuples) on which a lesson's formula and the module must agree.
+CASES = {
+    "surprisal": [(p,) for p in (1.0, 0.5, 0.9, 0.1, 1 / 6, 1 / 1024)],
+    "entropy": [(p,) for p in _dists()],
+    "cross_entropy": _pairs(),
+    "kl_divergence": _pairs(),
+    "perplexity": [(p, q) for p, q in _pairs()],
+    "log_softmax": [(z,) for z in ([1.0, 2.0, 3.0], [1000.0, 0.0], [-1000.0, 1000.0, 0.0],
+                                   list(rng.normal(size=5) * 10))],
+    "softmax": [(z,) for z in ([1.0, 2.0, 3.0], [1000.0, 0.0], list(rng.normal(size=5) * 10))],
+    "cross_entropy_from_logits": [([2.0, 1.0, 0.1], 0), ([1000.0, 0.0], 1), ([0.5, -0.5, 3.0], 2)],
+    "sigmoid": [(z,) for z in _z],
+    "sigmoid_prime": [(z,) for z in _z],
+    "binary_cross_entropy": [(y, a) for y in (0.0, 1.0, 0.3) for a in (0.01, 0.5, 0.99)],
+    "mse_cost": [(y, a) for y in (0.0, 1.0) for a in (0.0, 0.3, 1.0)],
+    "bce_cost_from_logit": [(z, y) for z in _z for y in (0.0, 1.0)],
+    "neuron_gradients": [(w, b, x, y, loss) for (w, b) in ((0.6, 0.9), (2.0, 2.0), (-1.0, 0.5))
+                         for x in (1.0, -0.5) for y in (0.0, 1.0) for loss in ("mse", "ce")],
+}
+BASES = (2, math.e)
+
+
+def taught_cells():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            m = MARKER.match(cell.source.splitlines()[0] if cell.source else "")
+            if m:
+                yield pytest.param(path.name, m.group(1), cell.source, id=f"{path.stem}:{m.group(1)}")
+
+
+TAUGHT = list(taught_cells())
+
+
+def lesson_function(source: str):
+    """Run a teaching cell alone and return the one function it defines."""
+    namespace = {"np": np, "math": math}
+    before = set(namespace)
+    exec(compile(source, "<lesson cell>", "exec"), namespace)
+    functions = [v for k, v in namespace.items() if k not in before and inspect.isfunction(v)]
+    assert len(functions) == 1, f"a teaching cell must define exactly one function, found {len(functions)}"
+    return functions[0]
+
+
+def test_lesson_one_teaches_its_formulas():
+    names = {p.values[1] for p in TAUGHT if p.values[0].startswith("01_")}
+    assert {"surprisal", "entropy"} <= names
+
+
+@pytest.mark.parametrize("notebook, name, source", TAUGHT)
+def test_lesson_formula_agrees_with_module(notebook, name, source):
+    assert name in CASES, f"{notebook} teaches infotheory.{name}: add comparison inputs to CASES"
+    ours = lesson_function(source)
+    theirs = getattr(it, name)
+    takes_base = "base" in inspect.signature(ours).parameters
+    for args in CASES[name]:
+        for base in BASES if takes_base else (None,):
+            kwargs = {} if base is None else {"base": base}
+            with np.errstate(all="ignore"):
+                got = ours(*args, **kwargs)
+            want = theirs(*args, **kwargs)
+            np.testing.assert_allclose(
+                np.asarray(got, dtype=float), np.asarray(want, dtype=float), rtol=1e-9, atol=1e-12,
+                err_msg=f"{notebook}: the lesson's {name}{args} {kwargs} differs from infotheory.{name}")
