@@ -168,13 +168,15 @@ def frame_explorer(
         layout=widgets.Layout(width="min(100%, 520px)"),
     )
 
+    links = []
+
     def stack_for(*extra):
         frames = []
         for v in values:
             update(v, *extra)
             frames.append(widgets.HTML(img_html(renderer.png(), alt(v, *extra))))
         stack = widgets.Stack(frames, selected_index=start)
-        widgets.jslink((slider, "index"), (stack, "selected_index"))
+        links.append(widgets.jslink((slider, "index"), (stack, "selected_index")))
         return stack
 
     if choices is None:
@@ -187,11 +189,12 @@ def frame_explorer(
                                        description=choice_description,
                                        style={"description_width": "initial", "button_width": "auto"})
         body = widgets.Stack([stack_for(c) for c in choices], selected_index=0)
-        widgets.jslink((toggle, "index"), (body, "selected_index"))
+        links.append(widgets.jslink((toggle, "index"), (body, "selected_index")))
         controls = [slider, toggle]
         update(values[start], choices[0])
     box = widgets.VBox([*controls, body])
     box.add_class("frame-explorer")
+    box.links = links  # the browser-side links, kept for the tests
     return box
 
 

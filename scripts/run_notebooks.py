@@ -1,6 +1,6 @@
 """Re-execute the lesson notebooks in place and normalise them for git.
 
-    python scripts/run_notebooks.py                # every notebook in notebooks/
+    python scripts/run_notebooks.py                # every notebook in notebooks/ and book/
     python scripts/run_notebooks.py notebooks/01_shannon_entropy.ipynb
     python scripts/run_notebooks.py --check        # only verify they are normalised
 
@@ -20,7 +20,12 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
+#: Every stored notebook: the lessons and the computed pages of the book.
+NOTEBOOK_GLOBS = ("notebooks/*.ipynb", "book/*.ipynb")
+
+
+def all_notebooks() -> list[pathlib.Path]:
+    return sorted(p for pattern in NOTEBOOK_GLOBS for p in ROOT.glob(pattern))
 
 
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -63,7 +68,7 @@ def main(argv=None) -> int:
     parser.add_argument("paths", nargs="*", type=pathlib.Path)
     parser.add_argument("--check", action="store_true", help="verify only; exit 1 if a notebook needs a re-run")
     args = parser.parse_args(argv)
-    paths = args.paths or sorted(NOTEBOOKS.glob("*.ipynb"))
+    paths = args.paths or all_notebooks()
     status = 0
     for path in paths:
         if args.check:

@@ -1,0 +1,30 @@
+# The two commands of the README:
+#   make html   build the website into _build/html/ (open _build/html/index.html)
+#   make test   run every test: unit and property tests, nbval over every notebook,
+#               the strict book build, and the browser tests of the built site
+# Both create the virtual environment .venv from requirements.txt first (once).
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+
+.PHONY: html test notebooks clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+html: $(VENV)/.installed
+	$(PY) scripts/build_book.py
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+# Re-execute every lesson after editing it, and normalise it for git.
+notebooks: $(VENV)/.installed
+	$(PY) scripts/run_notebooks.py
+
+clean:
+	rm -rf _build
