@@ -77,3 +77,27 @@ def test_nbval_catches_a_changed_stored_value(tmp_path):
     target.write_text(original)
     restored = _nbval(target)
     assert restored.returncode == 0, restored.stdout[-3000:]
+
+
+LESSONS = [p for p in NOTEBOOKS if p.parent.name == "notebooks"]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_colab_can_fetch_the_modules_from_the_configured_repository(path):
+    """Colab opens one notebook alone; its first code cell fetches the modules it imports."""
+    import yaml
+
+    repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
+    owner_name = repo["url"].rstrip("/").removeprefix("https://github.com/")
+    expected = f"https://raw.githubusercontent.com/{owner_name}/{repo['branch']}/notebooks/"
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    if not code:
+        pytest.fail(f"{path.name} has no code")
+    first = code[0]
+    assert "google.colab" in first.source and f'"{expected}"' in first.source, (
+        f"{path.name}: the first code cell must fetch infotheory.py and bookkit.py from {expected}")
+    assert "remove-cell" in first.metadata.get("tags", [])
+    for name in ("infotheory.py", "bookkit.py", "matplotlibrc"):
+        assert f'"{name}"' in first.source
+        assert (ROOT / "notebooks" / name).exists()
