@@ -64,6 +64,8 @@ CASES = {
     "neuron_gradients": [(w, b, x, y, loss) for (w, b) in ((0.6, 0.9), (2.0, 2.0), (-1.0, 0.5))
                          for x in (1.0, -0.5) for y in (0.0, 1.0) for loss in ("mse", "ce")],
 }
+CASES["forward_kl_fit"] = [(d,) for d in (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)]
+CASES["reverse_kl"] = [(mu, s, d) for mu in (0.0, 1.5, 3.0) for s in (0.5, 1.0, 3.0) for d in (0.0, 2.0, 3.0)]
 BASES = (2, math.e)
 
 
@@ -82,11 +84,15 @@ TAUGHT = list(taught_cells())
 
 
 def lesson_function(source: str):
-    """Run a teaching cell alone and return the one function it defines."""
-    namespace = {"np": np, "math": math}
-    before = set(namespace)
+    """Run a teaching cell alone and return the one function it defines.
+
+    The cell may use numpy, math, the module as ``it``, and the module's other
+    functions (taught in earlier cells or lessons).
+    """
+    namespace = {"np": np, "math": math, "it": it, **{n: getattr(it, n) for n in it.__all__}}
+    before = dict(namespace)
     exec(compile(source, "<lesson cell>", "exec"), namespace)
-    functions = [v for k, v in namespace.items() if k not in before and inspect.isfunction(v)]
+    functions = [v for k, v in namespace.items() if v is not before.get(k) and inspect.isfunction(v)]
     assert len(functions) == 1, f"a teaching cell must define exactly one function, found {len(functions)}"
     return functions[0]
 
