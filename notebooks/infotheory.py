@@ -134,7 +134,7 @@ def entropy(p, base=math.e) -> float:
     """Shannon entropy H(p) = -sum p log p, with 0 log 0 = 0."""
     p = as_distribution(p)
     nz = p > 0
-    return float(-np.sum(p[nz] * np.log(p[nz])) / _log_base(base))
+    return float(-np.sum(p[nz] * np.log(p[nz])) / _log_base(base)) + 0.0  # + 0.0: no "-0.0"
 
 
 # ---------------------------------------------------------------------------
@@ -147,7 +147,7 @@ def cross_entropy(p, q, base=math.e) -> float:
     nz = p > 0
     if (q[nz] == 0).any():
         return math.inf
-    return float(-np.sum(p[nz] * np.log(q[nz])) / _log_base(base))
+    return float(-np.sum(p[nz] * np.log(q[nz])) / _log_base(base)) + 0.0
 
 
 def kl_divergence(p, q, base=math.e) -> float:
@@ -156,8 +156,10 @@ def kl_divergence(p, q, base=math.e) -> float:
     nz = p > 0
     if (q[nz] == 0).any():
         return math.inf
+    # log p - log q, not log(p / q): the ratio overflows to inf for a tiny q (5e-324).
     # Clip at 0: the sum is >= 0 exactly, but rounding can leave -1e-17.
-    return max(0.0, float(np.sum(p[nz] * np.log(p[nz] / q[nz])) / _log_base(base)))
+    log_ratio = np.log(p[nz]) - np.log(q[nz])
+    return max(0.0, float(np.sum(p[nz] * log_ratio) / _log_base(base)))
 
 
 def perplexity(p, q=None) -> float:
@@ -190,14 +192,14 @@ def cross_entropy_from_logits(z, target) -> float:
             raise ValueError(f"target must be a class index or a distribution, got {target!r}")
         if not 0 <= target < logq.size:
             raise ValueError(f"class index {target} is out of range for {logq.size} logits")
-        return float(-logq[target])
+        return float(-logq[target]) + 0.0
     p = as_distribution(target, "target")
     if p.shape != logq.shape:
         raise ValueError(
             f"target and logits must have the same length, got {p.size} and {logq.size}"
         )
     nz = p > 0
-    return float(-np.sum(p[nz] * logq[nz]))
+    return float(-np.sum(p[nz] * logq[nz])) + 0.0
 
 
 # ---------------------------------------------------------------------------
@@ -214,9 +216,13 @@ def sigmoid(z):
 
 
 def sigmoid_prime(z):
-    """Derivative of the sigmoid: sigma(z) (1 - sigma(z)), at most 1/4 (at z = 0)."""
+    """Derivative of the sigmoid: sigma(z) (1 - sigma(z)), at most 1/4 (at z = 0).
+
+    Computed as sigma(z) sigma(-z), which equals it exactly and, unlike 1 - sigma(z),
+    keeps full precision when sigma(z) is close to 1.
+    """
     s = sigmoid(z)
-    return s * (1 - s)
+    return s * sigmoid(-np.asarray(z, dtype=float) if np.ndim(z) else -float(z))
 
 
 def binary_cross_entropy(y, a) -> float:
@@ -286,7 +292,9 @@ def train_neuron(w, b, *, eta, epochs, loss, x=1.0, y=0.0) -> dict:
         raise ValueError(f"eta (the learning rate) must be positive, got {eta!r}")
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative whole number, got {epochs!r}")
-    ws, bs = [float(w)], [float(b)]
+    # Check the start and the example up front, so that epochs = 0 cannot return NaN.
+    w, b, x, y = (float(_as_real_array(v, n)[0]) for v, n in ((w, "w"), (b, "b"), (x, "x"), (y, "y")))
+    ws, bs = [w], [b]
     for _ in range(epochs):
         gw, gb = neuron_gradients(ws[-1], bs[-1], x, y, loss)
         ws.append(ws[-1] - eta * gw)
@@ -329,14 +337,20 @@ def forward_kl_fit(sep, sigma=1.0):
     return 0.0, math.sqrt(sigma**2 + sep**2)
 
 
-def _grid(sep, sigma):
-    half = abs(sep) + 10 * sigma
-    return np.linspace(-half, half, 1001)
+def _grid(sep, sigma, mu, s):
+    """1001 points covering both bumps of p and the mass of q (10 sd each way)."""
+    lo = min(-abs(sep) - 10 * sigma, mu - 10 * s)
+    hi = max(abs(sep) + 10 * sigma, mu + 10 * s)
+    return np.linspace(lo, hi, 1001)
 
 
 def reverse_kl(mu, s, sep, sigma=1.0) -> float:
-    """D(q||p) in nats for q = N(mu, s^2) and p the two-mode mixture, by quadrature."""
-    x = _grid(sep, sigma)
+    """D(q||p) in nats for q = N(mu, s^2) and p the two-mode mixture, by quadrature.
+
+    The grid must cover q's tails, not only p's bumps: the integrand is weighted
+    by q, and a wide q cut off at p's range loses part of the divergence.
+    """
+    x = _grid(sep, sigma, mu, s)
     logq = gaussian_logpdf(x, mu, s)
     q = np.exp(logq)
     return float(np.trapezoid(q * (logq - mixture_logpdf(x, sep, sigma)), x))

@@ -134,3 +134,9 @@ def test_sum_tolerance_is_stated_and_applied():
 def test_surprisal_rejects_non_probabilities(p):
     with pytest.raises(ValueError):
         it.surprisal(p)
+
+
+def test_certainty_prints_as_zero_not_minus_zero():
+    assert f"{it.entropy([1.0]):.3f}" == "0.000"
+    assert f"{it.cross_entropy([1.0, 0.0], [1.0, 0.0]):.3f}" == "0.000"
+    assert f"{it.cross_entropy_from_logits([1000.0, 0.0], 0):.3f}" == "0.000"
