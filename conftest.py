@@ -1,5 +1,5 @@
-"""Make the lessons' modules (notebooks/infotheory.py, notebooks/bookkit.py) importable in tests."""
+"""Make the lessons' modules (notebooks/infotheory.py, bookkit.py) and the shared test strategies importable."""
 import pathlib
 import sys
 
-sys.path.insert(0, str(pathlib.Path(__file__).parent / "notebooks"))
+sys.path[:0] = [str(pathlib.Path(__file__).parent / "notebooks"), str(pathlib.Path(__file__).parent / "tests")]

@@ -22,34 +22,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import infotheory as it
+from strategies import distributions, pairs
 
 P_BAG = [0.8, 0.1, 0.1]
 Q_BAG = [0.2, 0.2, 0.6]
 
 FAST = settings(max_examples=200, deadline=None)
 SLOW = settings(max_examples=15, deadline=None)     # each reverse_kl_fit takes ~20 ms
-
-
-# ---------------------------------------------------------------------------
-# Strategies
-
-
-@st.composite
-def distributions(draw, n=None, max_size=8, positive=False):
-    """A probability distribution over n outcomes; zeros allowed unless ``positive``."""
-    size = draw(st.integers(1, max_size)) if n is None else n
-    low = 1e-3 if positive else 0.0
-    w = np.array(draw(st.lists(st.floats(low, 1.0), min_size=size, max_size=size)))
-    if w.sum() < 1e-3:          # all (near) zero: put the mass on the first outcome
-        w[0] = 1.0
-    return w / w.sum()
-
-
-@st.composite
-def pairs(draw, positive_q=False):
-    """(p, q) over the same outcomes."""
-    n = draw(st.integers(1, 8))
-    return draw(distributions(n=n)), draw(distributions(n=n, positive=positive_q))
 
 
 # ---------------------------------------------------------------------------
