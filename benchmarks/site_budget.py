@@ -28,7 +28,6 @@ import contextlib
 import functools
 import gzip
 import http.server
-import json
 import os
 import pathlib
 import re
@@ -81,9 +80,9 @@ def toc_pages(html_dir: pathlib.Path) -> list[str]:
 
 
 def lesson_pages(html_dir: pathlib.Path) -> list[str]:
-    """The pages made from notebooks (the lessons)."""
+    """The lessons: the pages made from the notebooks in notebooks/."""
     return [p for p in toc_pages(html_dir)
-            if (ROOT / p).with_suffix(".ipynb").exists()]
+            if p.startswith("notebooks/") and (ROOT / p).with_suffix(".ipynb").exists()]
 
 
 _STATE_RE = re.compile(
@@ -220,13 +219,19 @@ window.__book = {
 
 def wait_until_ready(page, timeout_ms: float = 20_000) -> None:
     """Wait for MathJax to finish typesetting and the widgets to render."""
-    page.wait_for_load_state("load")
+    page.wait_for_load_state("load", timeout=timeout_ms)
     page.wait_for_function(
         "() => !document.querySelector('.math') || "
         "(window.MathJax && MathJax.startup && MathJax.startup.document && MathJax.startup.promise)",
         timeout=timeout_ms)
-    page.evaluate("async () => { if (window.MathJax && MathJax.startup && MathJax.startup.promise) "
-                  "await MathJax.startup.promise; }")
+    page.evaluate("""() => {
+      const mj = window.MathJax;
+      if (mj && mj.startup && mj.startup.promise) {
+        window.__mathDone = false;
+        mj.startup.promise.then(() => { window.__mathDone = true; });
+      } else window.__mathDone = true;
+    }""")
+    page.wait_for_function("() => window.__mathDone", timeout=timeout_ms)
     page.wait_for_function("() => window.__book.widgetsRendered()", timeout=timeout_ms)
 
 
@@ -339,21 +344,22 @@ def main(argv=None) -> int:
     parser.add_argument("--site", type=pathlib.Path, default=None,
                         help="an already built html folder (e.g. _build/html); default: build one")
     args = parser.parse_args(argv)
-    if args.site is None:
-        sys.path.insert(0, str(ROOT / "scripts"))
-        import build_book
-
-        out = pathlib.Path(tempfile.mkdtemp(prefix="book-budget-"))
-        if build_book.build(out) != 0:
-            print("the build failed", file=sys.stderr)
-            return 1
-        html_dir = out / "_build" / "html"
-    else:
-        html_dir = args.site.resolve()
     if not pathlib.Path(CHROMIUM).exists():
         print(f"Chromium not found at {CHROMIUM}: apt-get install chromium", file=sys.stderr)
         return 2
-    rows = run(html_dir)
+    with contextlib.ExitStack() as stack:
+        if args.site is None:
+            sys.path.insert(0, str(ROOT / "scripts"))
+            import build_book
+
+            out = pathlib.Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="book-budget-")))
+            if build_book.build(out) != 0:
+                print("the build failed", file=sys.stderr)
+                return 1
+            html_dir = out / "_build" / "html"
+        else:
+            html_dir = args.site.resolve()
+        rows = run(html_dir)
     print_table(rows)
     over = [r for r in rows if r["bytes"] > PAGE_WEIGHT_BUDGET or r["state_gz"] > WIDGET_STATE_BUDGET]
     return 1 if over else 0

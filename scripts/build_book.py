@@ -1,7 +1,7 @@
 """Build the website: the one command behind `python scripts/build_book.py`.
 
-1. Installs the pinned JavaScript the site serves itself (MathJax 3, the
-   Jupyter widget manager, RequireJS): `npm ci` from package-lock.json into
+1. Installs the pinned JavaScript the site serves itself (MathJax 3 and the
+   Jupyter widget manager): `npm ci` from package-lock.json into
    node_modules/, only when node_modules/ is missing or out of date.
 2. Copies just the files the pages load into website/_vendor/ (gitignored),
    which _config.yml lists in `html_static_path`, so every page works offline
@@ -26,6 +26,10 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+#: Warnings are errors; report every problem, not just the first.
+STRICT = ["-W", "-n", "--keep-going"]
+#: jupyter_book has no __main__: its CLI entry point, run with this interpreter.
+JUPYTER_BOOK = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()"]
 NODE_MODULES = ROOT / "node_modules"
 VENDOR = ROOT / "website" / "_vendor"
 #: Written into node_modules/ after a successful `npm ci`: the hash of the lock file it installed.
@@ -37,9 +41,11 @@ WIDGETS = "@jupyter-widgets/html-manager/dist"
 #: (source glob under node_modules/, destination folder under website/_vendor/).
 #: Only what the pages load: MathJax's TeX-to-HTML component, the fonts it uses,
 #: the TeX extensions its `autoload` fetches on demand, the accessibility
-#: explorer of its context menu (with the English speech rules); RequireJS and
-#: the widget manager, with the Font Awesome fonts its icons use (Chromium and
-#: Firefox pick woff2, so the other formats are left out).
+#: explorer of its context menu (with the English speech rules); the widget
+#: manager's standalone bundle `embed.js` (the standard widgets, no RequireJS:
+#: half the size of `embed-amd.js`, which only adds loading third-party widget
+#: libraries from a CDN) with the Font Awesome 5 fonts its stylesheet names
+#: (woff2 only: every browser that runs the bundle picks woff2), and one icon.
 VENDORED_FILES = [
     (f"{MATHJAX}/tex-chtml.js", "mathjax"),
     (f"{MATHJAX}/output/chtml/fonts/woff-v2/*.woff", "mathjax/output/chtml/fonts/woff-v2"),
@@ -48,9 +54,13 @@ VENDORED_FILES = [
     (f"{MATHJAX}/sre/mathmaps/base.json", "mathjax/sre/mathmaps"),
     (f"{MATHJAX}/sre/mathmaps/en.json", "mathjax/sre/mathmaps"),
     ("mathjax/LICENSE", "mathjax"),
-    ("requirejs/require.js", "jupyter-widgets"),
-    (f"{WIDGETS}/embed-amd.js", "jupyter-widgets"),
+    (f"{WIDGETS}/embed.js", "jupyter-widgets"),
+    (f"{WIDGETS}/embed.js.LICENSE.txt", "jupyter-widgets"),
     (f"{WIDGETS}/*.woff2", "jupyter-widgets"),
+    # The GitHub mark of the repository button (website/static/book.css draws it
+    # with this SVG instead of loading the 118 kB Font Awesome Brands font).
+    ("@fortawesome/fontawesome-free/svgs/brands/github.svg", "icons"),
+    ("@fortawesome/fontawesome-free/LICENSE.txt", "icons"),
 ]
 
 
@@ -121,17 +131,17 @@ def prepare_assets() -> None:
         vendor_assets()
 
 
-def build(path_output: pathlib.Path | None = None, clean: bool = True) -> int:
-    prepare_assets()
-    out = (path_output or ROOT) / "_build"
+def build(path_output: pathlib.Path | None = None, clean: bool = True, root: pathlib.Path = ROOT) -> int:
+    """Build the book at ``root``; return the exit status (0 only if there was no warning)."""
+    if root == ROOT:
+        prepare_assets()
+    out = (path_output or root) / "_build"
     if clean and out.exists():
         shutil.rmtree(out)  # incremental builds may keep stale assets: always build clean
-    # jupyter_book has no __main__: call its CLI entry point with this interpreter.
-    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
-           "build", str(ROOT), "-W", "-n", "--keep-going"]
+    cmd = [*JUPYTER_BOOK, "build", str(root), *STRICT]
     if path_output is not None:
         cmd += ["--path-output", str(path_output)]
-    return subprocess.call(cmd, cwd=ROOT)
+    return subprocess.call(cmd, cwd=root)
 
 
 def main(argv=None) -> int:

@@ -1,1 +1,98 @@
-/* The book's own script (listed in _config.yml: html_js_files). */
+/* The book's own script (_config.yml: html_js_files); loaded on every page. */
+
+/* ipywidgets 8 typesets widget labels with the MathJax 2 API,
+ * MathJax.Hub.Queue(["Typeset", MathJax.Hub, element]); the site uses MathJax 3,
+ * which has no Hub, so every widget view threw "Cannot read properties of
+ * undefined (reading 'Queue')".  Give whatever object window.MathJax is (the
+ * configuration first, then MathJax 3 itself) a small Hub whose Queue typesets
+ * the element with MathJax 3.  Before MathJax has started there is nothing to
+ * do: its first typeset covers the whole page. */
+(function () {
+  function typeset(element) {
+    var mj = window.MathJax;
+    if (!element || !mj || !mj.typesetPromise || !mj.startup || !mj.startup.promise) return;
+    mj.startup.promise = mj.startup.promise
+      .then(function () { return mj.typesetPromise([element]); })
+      .catch(function (err) { console.warn("MathJax could not typeset a widget label:", err); });
+  }
+  var hub = {
+    Queue: function () {
+      for (var i = 0; i < arguments.length; i++) {
+        var job = arguments[i];
+        if (Array.isArray(job) && job[0] === "Typeset") typeset(job[2]);
+      }
+    },
+  };
+  function attach(obj) {
+    if (obj && typeof obj === "object" && !("Hub" in obj)) {
+      Object.defineProperty(obj, "Hub", {value: hub, configurable: true, enumerable: false});
+    }
+  }
+  var current = window.MathJax;
+  attach(current);
+  Object.defineProperty(window, "MathJax", {
+    configurable: true,
+    enumerable: true,
+    get: function () { return current; },
+    set: function (value) { current = value; attach(value); },
+  });
+})();
+
+/* Accessible names for the widgets' sliders.  ipywidgets draws a slider as a
+ * <label> (the description) beside a noUiSlider handle with role="slider" that
+ * has no accessible name (axe: "ARIA input fields must have an accessible
+ * name"), and whose aria-valuetext is an index ("18") for a SelectionSlider.
+ * Link each handle to its label and announce the value the readout shows
+ * ("0.90").  Widgets render after the page loads, so watch for them. */
+(function () {
+  var counter = 0;
+  function labelSlider(handle) {
+    var box = handle.closest(".widget-slider");
+    if (!box) return;
+    var label = box.querySelector(".widget-label");
+    if (label && label.textContent.trim()) {
+      if (!label.id) label.id = "book-widget-label-" + (++counter);
+      if (handle.getAttribute("aria-labelledby") !== label.id) handle.setAttribute("aria-labelledby", label.id);
+    } else if (!handle.hasAttribute("aria-label")) {
+      handle.setAttribute("aria-label", "value");
+    }
+    var readout = box.querySelector(".widget-readout");
+    var text = readout && readout.textContent.trim();
+    if (text && handle.getAttribute("aria-valuetext") !== text) handle.setAttribute("aria-valuetext", text);
+  }
+  function scan(root) {
+    var handles = (root || document).querySelectorAll(".widget-slider [role='slider']");
+    for (var i = 0; i < handles.length; i++) labelSlider(handles[i]);
+  }
+  function start() {
+    scan(document);
+    new MutationObserver(function (mutations) {
+      for (var i = 0; i < mutations.length; i++) {
+        var node = mutations[i].target;
+        var el = node.nodeType === 1 ? node : node.parentElement;
+        var box = el && el.closest && el.closest(".widget-slider");
+        if (box) scan(box);
+        else if (mutations[i].type === "childList" && mutations[i].addedNodes.length) scan(el || document);
+      }
+    }).observe(document.body, {subtree: true, childList: true, characterData: true,
+                               attributes: true, attributeFilter: ["aria-valuetext", "aria-valuenow"]});
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
+
+/* The book's title link at the top of the left sidebar sits outside every
+ * landmark (axe: "All page content should be contained by landmarks"): make
+ * its container a small navigation landmark. */
+(function () {
+  function mark() {
+    var brand = document.querySelector(".bd-sidebar-primary .navbar-brand");
+    var item = brand && brand.closest(".sidebar-primary-item");
+    if (item && !item.closest("nav, [role='navigation']")) {
+      item.setAttribute("role", "navigation");
+      item.setAttribute("aria-label", "Book title");
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark);
+  else mark();
+})();
