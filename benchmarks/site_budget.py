@@ -58,8 +58,8 @@ _COMPRESSIBLE = re.compile(r"^(text/|application/(javascript|json|xml)|image/svg
 
 # --------------------------------------------------------------------------- site
 
-def toc_pages(html_dir: pathlib.Path) -> list[str]:
-    """The site's pages in reading order, from _toc.yml, as paths relative to html_dir."""
+def toc_documents() -> list[str]:
+    """The pages listed in _toc.yml in reading order, as html paths (relative to the site)."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     files = [toc["root"]]
 
@@ -72,7 +72,12 @@ def toc_pages(html_dir: pathlib.Path) -> list[str]:
     walk(toc.get("chapters"))
     for part in toc.get("parts", []):
         walk(part.get("chapters"))
-    pages = [str(pathlib.PurePosixPath(f).with_suffix("")) + ".html" for f in files]
+    return [str(pathlib.PurePosixPath(f).with_suffix("")) + ".html" for f in files]
+
+
+def toc_pages(html_dir: pathlib.Path) -> list[str]:
+    """The site's pages in reading order, checked to exist in html_dir."""
+    pages = toc_documents()
     missing = [p for p in pages if not (html_dir / p).exists()]
     if missing:
         raise FileNotFoundError(f"pages listed in _toc.yml were not built: {missing}")

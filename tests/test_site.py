@@ -51,24 +51,7 @@ HEADLINES = {
 
 # ----------------------------------------------------------------- discovery
 
-def toc_pages() -> list[str]:
-    """Pages listed in _toc.yml (root, then chapters in order), as html paths."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    walk(toc.get("chapters"))
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    return [str(pathlib.PurePosixPath(f).with_suffix("")) + ".html" for f in files]
-
-
-PAGES = toc_pages()
+PAGES = sb.toc_documents()   # _toc.yml, in reading order
 LESSONS = [p for p in PAGES if p.startswith("notebooks/")]
 
 
