@@ -9,7 +9,6 @@ infinite cases and the error messages for bad input.
 
 from __future__ import annotations
 
-import json
 import math
 import pathlib
 
@@ -20,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import infotheory as it
+import lessons
 from strategies import distributions, logits, pairs
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -315,27 +315,9 @@ def test_bad_input_raises_clear_value_error(call, message):
 # The lesson's own code agrees with the module
 
 
-def _lesson_functions():
-    """Execute the `# teaches:` cells of lesson 3 (with math and np only); return their functions."""
-    cells = [c for c in json.loads(LESSON.read_text())["cells"] if c["cell_type"] == "code"]
-    sources = ["".join(c["source"]) for c in cells]
-    namespace: dict = {"math": math, "np": np}     # all that the formula cells may use
-    taught = {}
-    for src in sources:
-        first = src.splitlines()[0] if src else ""
-        if first.startswith("# teaches: infotheory."):
-            name = first.split("infotheory.", 1)[1].strip()
-            exec(compile(src, f"teaches {name}", "exec"), namespace)
-            defined = [k for k, v in namespace.items() if callable(v) and getattr(v, "__code__", None)
-                       and v.__code__.co_filename == f"teaches {name}"]
-            assert len(defined) == 1, f"the cell teaching {name} should define exactly one function"
-            taught[name] = namespace[defined[0]]
-    return taught
-
-
 @pytest.fixture(scope="module")
 def taught():
-    funcs = _lesson_functions()
+    funcs = lessons.taught_functions(LESSON)
     assert set(funcs) == {"cross_entropy", "log_softmax"}
     return funcs
 

@@ -83,6 +83,7 @@ BAD = [
     ([0.5, float("inf")], "infinite"),
     ([1.2, -0.2], "negative probability"),
     ([0.5, 0.6], "must sum to 1"),
+    ([0.1, 0.2], "must sum to 1"),
     ([[0.5, 0.5]], "one-dimensional"),
     (["a", "b"], "sequence of numbers"),
 ]
@@ -97,9 +98,10 @@ def test_entropy_rejects_bad_input(bad, message):
 @pytest.mark.parametrize("bad, message", BAD)
 @pytest.mark.parametrize("fn", [it.cross_entropy, it.kl_divergence])
 def test_pair_functions_reject_bad_input(fn, bad, message):
-    with pytest.raises(ValueError, match=message):
+    """The message names the bad argument (p or q) and says what is wrong."""
+    with pytest.raises(ValueError, match=rf"^p .*{message}"):
         fn(bad, [0.5, 0.5])
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=rf"^q .*{message}"):
         fn([0.5, 0.5], bad)
 
 

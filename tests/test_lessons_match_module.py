@@ -1,9 +1,9 @@
 """The module must not drift from the lessons that teach it.
 
 A lesson cell whose first line is ``# teaches: infotheory.NAME`` writes out the
-formula that ``infotheory.NAME`` implements.  This test runs that cell on its
-own, takes the function it defines, and checks that it agrees with the module
-on a spread of valid inputs.  Change either side alone and this fails.
+formula that ``infotheory.NAME`` implements.  This test runs the teaching cells
+(tests/lessons.py), takes the function each defines, and checks that it agrees
+with the module on a spread of valid inputs.  Change either side alone and this fails.
 """
 
 from __future__ import annotations
@@ -11,16 +11,14 @@ from __future__ import annotations
 import inspect
 import math
 import pathlib
-import re
 
-import nbformat
 import numpy as np
 import pytest
 
 import infotheory as it
+import lessons
 
 NOTEBOOKS = sorted((pathlib.Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
-MARKER = re.compile(r"^# teaches: infotheory\.(\w+)\s*$")
 
 rng = np.random.default_rng(seed=7)
 
@@ -69,32 +67,8 @@ CASES["reverse_kl"] = [(mu, s, d) for mu in (0.0, 1.5, 3.0) for s in (0.5, 1.0, 
 BASES = (2, math.e)
 
 
-def taught_cells():
-    for path in NOTEBOOKS:
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
-            m = MARKER.match(cell.source.splitlines()[0] if cell.source else "")
-            if m:
-                yield pytest.param(path.name, m.group(1), cell.source, id=f"{path.stem}:{m.group(1)}")
-
-
-TAUGHT = list(taught_cells())
-
-
-def lesson_function(source: str):
-    """Run a teaching cell alone and return the one function it defines.
-
-    The cell may use numpy, math, the module as ``it``, and the module's other
-    functions (taught in earlier cells or lessons).
-    """
-    namespace = {"np": np, "math": math, "it": it, **{n: getattr(it, n) for n in it.__all__}}
-    before = dict(namespace)
-    exec(compile(source, "<lesson cell>", "exec"), namespace)
-    functions = [v for k, v in namespace.items() if v is not before.get(k) and inspect.isfunction(v)]
-    assert len(functions) == 1, f"a teaching cell must define exactly one function, found {len(functions)}"
-    return functions[0]
+TAUGHT = [pytest.param(path.name, name, fn, id=f"{path.stem}:{name}")
+          for path in NOTEBOOKS for name, fn in lessons.taught_functions(path).items()]
 
 
 def test_lesson_one_teaches_its_formulas():
@@ -102,10 +76,9 @@ def test_lesson_one_teaches_its_formulas():
     assert {"surprisal", "entropy"} <= names
 
 
-@pytest.mark.parametrize("notebook, name, source", TAUGHT)
-def test_lesson_formula_agrees_with_module(notebook, name, source):
+@pytest.mark.parametrize("notebook, name, ours", TAUGHT)
+def test_lesson_formula_agrees_with_module(notebook, name, ours):
     assert name in CASES, f"{notebook} teaches infotheory.{name}: add comparison inputs to CASES"
-    ours = lesson_function(source)
     theirs = getattr(it, name)
     takes_base = "base" in inspect.signature(ours).parameters
     for args in CASES[name]:

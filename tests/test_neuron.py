@@ -11,7 +11,6 @@ import math
 import pathlib
 import warnings
 
-import nbformat
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -19,6 +18,7 @@ from hypothesis import strategies as st
 from scipy.special import expit
 
 import infotheory as it
+import lessons
 
 NOTEBOOK = pathlib.Path(__file__).resolve().parents[1] / "notebooks" / "04_mse_vs_cross_entropy.ipynb"
 
@@ -298,26 +298,9 @@ def test_nan_and_infinite_rates_and_logits_are_rejected():
 # the lesson's formula cells agree with the module
 
 
-def taught_functions() -> dict:
-    """Execute the notebook's `# teaches: infotheory.NAME` cells in order; return NAME -> function."""
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    namespace = {"np": np, "math": math}
-    taught = {}
-    for cell in nb.cells:
-        first = cell.source.split("\n", 1)[0].strip() if cell.cell_type == "code" else ""
-        if first.startswith("# teaches: infotheory."):
-            name = first.removeprefix("# teaches: infotheory.")
-            before = set(namespace)
-            exec(compile(cell.source, f"{NOTEBOOK.name}:{name}", "exec"), namespace)
-            new = [k for k in namespace if k not in before and callable(namespace[k])]
-            assert new == [name], f"the cell teaching {name} should define exactly {name}, defined {new}"
-            taught[name] = namespace[name]
-    return taught
-
-
 @pytest.fixture(scope="module")
 def lesson():
-    return taught_functions()
+    return lessons.taught_functions(NOTEBOOK)
 
 
 def test_lesson_teaches_the_neuron_functions(lesson):
