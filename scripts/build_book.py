@@ -1,8 +1,8 @@
 """Build the website: the one command behind `python scripts/build_book.py`.
 
 1. Installs the pinned JavaScript the site serves itself (MathJax 3 and the
-   Jupyter widget manager): `npm ci` from package-lock.json into
-   node_modules/, only when node_modules/ is missing or out of date.
+   Jupyter widget manager): `npm ci` from website/package-lock.json into
+   website/node_modules/, only when node_modules/ is missing or out of date.
 2. Copies just the files the pages load into website/_vendor/ (gitignored),
    which _config.yml lists in `html_static_path`, so every page works offline
    and requests nothing from a CDN.
@@ -30,7 +30,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 STRICT = ["-W", "-n", "--keep-going"]
 #: jupyter_book has no __main__: its CLI entry point, run with this interpreter.
 JUPYTER_BOOK = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()"]
-NODE_MODULES = ROOT / "node_modules"
+WEBSITE = ROOT / "website"
+NODE_MODULES = WEBSITE / "node_modules"
 VENDOR = ROOT / "website" / "_vendor"
 #: Written into node_modules/ after a successful `npm ci`: the hash of the lock file it installed.
 STAMP = NODE_MODULES / ".book-lock.sha256"
@@ -82,7 +83,7 @@ def _lock(path: pathlib.Path):
 
 
 def _lock_hash() -> str:
-    return hashlib.sha256((ROOT / "package-lock.json").read_bytes()).hexdigest()
+    return hashlib.sha256((WEBSITE / "package-lock.json").read_bytes()).hexdigest()
 
 
 def install_node_packages(force: bool = False) -> None:
@@ -96,7 +97,7 @@ def install_node_packages(force: bool = False) -> None:
                          "(MathJax, the widget manager): install Node.js 18+ with npm")
     print("build_book: installing the site's JavaScript packages (npm ci) ...", flush=True)
     status = subprocess.call([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund",
-                              "--loglevel=error"], cwd=ROOT)
+                              "--loglevel=error"], cwd=WEBSITE)
     if status != 0:
         raise SystemExit(f"build_book: `npm ci` failed with exit code {status}")
     STAMP.write_text(wanted + "\n")
@@ -108,8 +109,8 @@ def vendor_assets() -> list[pathlib.Path]:
     for pattern, dest in VENDORED_FILES:
         matches = sorted(NODE_MODULES.glob(pattern))
         if not matches:
-            raise SystemExit(f"build_book: node_modules/{pattern} is missing: "
-                             "delete node_modules/ and build again")
+            raise SystemExit(f"build_book: website/node_modules/{pattern} is missing: "
+                             "delete website/node_modules/ and build again")
         for src in matches:
             wanted[VENDOR / dest / src.name] = src
     for target, src in wanted.items():
