@@ -8,12 +8,25 @@ Normalising keeps every output and execution count (nbval compares them) and
 drops what changes on every run for no reason: per-cell execution timings,
 the saved widget state (the book build re-creates it) and the Python patch
 version.  A re-run of an unchanged notebook then leaves an almost empty diff.
+
+It also writes the numbers in the prose.  A markdown cell quotes a value that a
+code cell stored with ``glue("NAME", value)`` as
+
+    <span data-glue="NAME:SPEC">TEXT</span>
+
+and TEXT is replaced by ``format(value, SPEC)`` from the executed notebook (never a
+negative zero; an infinite value prints as ``∞``).  The prose then reads right
+wherever the notebook is opened (website, JupyterLab, Colab, GitHub), and
+``--check`` (run by the tests) fails when a TEXT differs from its stored value.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import math
 import pathlib
+import re
 import sys
 
 import nbformat
@@ -26,6 +39,80 @@ NOTEBOOK_GLOBS = ("notebooks/*.ipynb", "book/*.ipynb")
 
 def all_notebooks() -> list[pathlib.Path]:
     return sorted(p for pattern in NOTEBOOK_GLOBS for p in ROOT.glob(pattern))
+
+
+#: A glued number in a markdown cell: <span data-glue="NAME:SPEC">TEXT</span>.
+GLUE_SPAN = re.compile(r'<span data-glue="(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<spec>[^"]*))?">'
+                       r'(?P<text>[^<]*)</span>')
+GLUE_MIME = "application/papermill.record/text/plain"
+
+
+def glued_values(nb: nbformat.NotebookNode) -> dict:
+    """NAME -> value of every ``glue("NAME", value)`` stored in the notebook's outputs."""
+    values = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name and GLUE_MIME in out.get("data", {}):
+                text = out["data"][GLUE_MIME]
+                if name in values:
+                    raise ValueError(f"the value {name!r} is glued twice")
+                values[name] = _parse(text)
+    return values
+
+
+def _parse(text: str):
+    if text in ("inf", "-inf", "nan"):
+        return float(text)
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text  # not a Python literal: quote its text as it is
+
+
+def glue_text(value, spec: str) -> str:
+    """How the prose shows a glued value: format(value, spec), no "-0", "∞" for infinity."""
+    if isinstance(value, float):
+        if math.isinf(value):
+            return "∞" if value > 0 else "−∞"
+        text = format(value + 0.0, spec)
+        if text.startswith("-") and not re.search(r"[1-9]", text):
+            text = text[1:]  # a negative number that rounds to zero
+        return text
+    return format(value, spec)
+
+
+def fill_prose(nb: nbformat.NotebookNode) -> list[str]:
+    """Write every glued number into the prose; returns the spans that name no glued value."""
+    values, unknown = glued_values(nb), []
+
+    def replace(m: re.Match) -> str:
+        name, spec = m["name"], m["spec"] or ""
+        if name not in values:
+            unknown.append(name)
+            return m[0]
+        return f'<span data-glue="{m["name"]}{":" + spec if m["spec"] is not None else ""}">' \
+               f"{glue_text(values[name], spec)}</span>"
+
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = GLUE_SPAN.sub(replace, cell.source)
+    return unknown
+
+
+def prose_problems(nb: nbformat.NotebookNode) -> list[str]:
+    """Glued numbers in the prose that do not match the stored values."""
+    values, found = glued_values(nb), []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        for m in GLUE_SPAN.finditer(cell.source):
+            if m["name"] not in values:
+                found.append(f"cell {i}: the prose quotes {m['name']!r}, which no cell glues")
+            elif m["text"] != glue_text(values[m["name"]], m["spec"] or ""):
+                found.append(f"cell {i}: the prose says {m['text']!r} for {m['name']!r}, "
+                             f"the stored value gives {glue_text(values[m['name']], m['spec'] or '')!r}")
+    return found
 
 
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -53,13 +140,16 @@ def problems(nb: nbformat.NotebookNode) -> list[str]:
             if cell.execution_count != count:
                 found.append(f"cell {i} has execution count {cell.execution_count}, expected {count}"
                              " (run the notebook top to bottom in a fresh kernel)")
-    return found
+    return found + prose_problems(nb)
 
 
 def run(path: pathlib.Path, timeout: int = 300) -> None:
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
+    unknown = fill_prose(nb)
+    if unknown:
+        raise SystemExit(f"{path.name}: the prose quotes values that no cell glues: {unknown}")
     nbformat.write(normalise(nb), path)
 
 
