@@ -43,11 +43,12 @@ from typing import Any, Callable, Sequence
 
 import ipywidgets as widgets
 import matplotlib
+import numpy as np
 from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
 
 __all__ = ["STYLE", "Slider", "Toggle", "frame_explorer", "live_explorer", "glue", "new_figure",
-           "web_svg", "FrameRenderer"]
+           "web_svg", "glyph_defs", "FrameRenderer"]
 
 #: The book's matplotlib style, applied when this module is imported.
 STYLE = {
@@ -174,9 +175,54 @@ def _short_number(match: re.Match) -> str:
     return "0" if text == "-0" else text
 
 
+#: Largest distance (pt) a simplified polyline may stray from the drawn one: 0.13 CSS px.
+SIMPLIFY_PT = 0.1
+_POLYLINE = re.compile(r"^(?:[ML] -?[\d.]+ -?[\d.]+ ?|z ?)+$")
+
+
+def _rdp(points: np.ndarray, tolerance: float) -> np.ndarray:
+    """The points a polyline keeps under Ramer-Douglas-Peucker simplification (a boolean mask)."""
+    keep = np.zeros(len(points), dtype=bool)
+    keep[[0, -1]] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        if last - first < 2:
+            continue
+        a, b = points[first], points[last]
+        inner = points[first + 1:last]
+        ab = b - a
+        norm = np.hypot(*ab)
+        if norm == 0:
+            dist = np.hypot(*(inner - a).T)
+        else:
+            dist = np.abs(ab[0] * (inner[:, 1] - a[1]) - ab[1] * (inner[:, 0] - a[0])) / norm
+        i = int(np.argmax(dist))
+        if dist[i] > tolerance:
+            k = first + 1 + i
+            keep[k] = True
+            stack += [(first, k), (k, last)]
+    return keep
+
+
+def _simplified(data: str) -> str:
+    """Path data of straight segments (M, L, z) with the points that change nothing to the eye left out."""
+    if not _POLYLINE.match(data + " "):
+        return data
+    out = []
+    for sub in re.findall(r"M[^M]*", data):
+        closed = sub.rstrip().endswith("z")
+        numbers = np.array(re.findall(r"-?[\d.]+", sub), dtype=float).reshape(-1, 2)
+        if len(numbers) > 3:
+            numbers = numbers[_rdp(numbers, SIMPLIFY_PT)]
+        points = " L ".join(f"{x:.2f} {y:.2f}" for x, y in numbers)
+        out.append(f"M {points}{' z' if closed else ''}")
+    return _NUMBER.sub(_short_number, " ".join(out))
+
+
 def _path_data(match: re.Match) -> str:
     data = _NUMBER.sub(_short_number, " ".join(match.group(1).split()))
-    return f' d="{data}"'
+    return f' d="{_simplified(data)}"'
 
 
 _GROUP_TAG = re.compile(r"<g\b[^>]*>|</g>")
@@ -203,7 +249,39 @@ def _unwrap_groups(svg: str) -> str:
     return "".join(out)
 
 
-def web_svg(svg: str, prefix: str, *, alt: str | None = None, css_class: str = "") -> str:
+_GLYPH = re.compile(r'<path id="([^"]+)"(?: d="([^"]*)")? transform="(scale\([^)]*\))"/>')
+
+
+def _share_glyphs(svg: str, glyphs: dict[str, tuple[str, str]], prefix: str) -> str:
+    """Move the glyph shapes of text drawn as paths out of ``svg`` into ``glyphs``.
+
+    ``glyphs`` maps matplotlib's glyph id (font and glyph number, the same in
+    every SVG) to (shared id, ``<path>`` element); the SVG then refers to the
+    shared ids, which :func:`glyph_defs` defines once for all the frames.
+    """
+    def move(match: re.Match) -> str:
+        original, data, scale = match.groups()
+        if original not in glyphs:
+            new_id = f"{prefix}{len(glyphs):x}"
+            path = f' d="{_NUMBER.sub(_short_number, " ".join(data.split()))}"' if data else ""  # a space has none
+            glyphs[original] = (new_id, f'<path id="{new_id}"{path} transform="{scale}"/>')
+        return ""
+    svg = _GLYPH.sub(move, svg)
+    return re.sub(r'(href="#)([^"]+)"', lambda m: f'{m.group(1)}{glyphs[m.group(2)][0]}"'
+                  if m.group(2) in glyphs else m.group(0), svg)
+
+
+def glyph_defs(glyphs: dict[str, tuple[str, str]]) -> str:
+    """An invisible SVG that defines the shared glyphs (see :func:`web_svg`)."""
+    if not glyphs:
+        return ""
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0" aria-hidden="true" '
+            'focusable="false" style="position:absolute;width:0;height:0;overflow:hidden">'
+            f'<defs>{"".join(element for _, element in glyphs.values())}</defs></svg>')
+
+
+def web_svg(svg: str, prefix: str, *, alt: str | None = None, css_class: str = "",
+            glyphs: dict | None = None, glyph_prefix: str = "") -> str:
     """matplotlib's SVG made fit to sit inside a web page.
 
     * no XML prolog, metadata or global ``<style>`` (which would leak into the page);
@@ -211,18 +289,26 @@ def web_svg(svg: str, prefix: str, *, alt: str | None = None, css_class: str = "
     * colours that follow the page's theme (:func:`theme_colour`); what has no fill
       of its own (text) is drawn in ink;
     * coordinates to 0.01 pt, whitespace collapsed;
+    * with ``glyphs`` (a dict shared by the frames of one explorer), the shapes of
+      text glyphs are defined once for all frames (:func:`glyph_defs`) instead of
+      in every frame;
     * ``role="img"`` with ``alt`` as its accessible name, or hidden from assistive
       technology when ``alt`` is None (a picture whose description is elsewhere);
     * a width in CSS pixels that shrinks to fit its container (``max-width: 100%``).
     """
     svg = _PROLOG.sub("", svg)
     svg = _DEFAULT_STYLE.sub("", svg, count=1)
+    if glyphs is not None:
+        svg = _share_glyphs(svg, glyphs, glyph_prefix)
     # ids: keep the referenced ones (clip paths, markers, glyphs), renamed short and unique.
     names: dict[str, str] = {}
+    shared = {new_id for new_id, _ in (glyphs or {}).values()}
     for ref in _REF.findall(svg):
-        names.setdefault(ref, f"{prefix}{len(names):x}")
+        if ref not in shared:
+            names.setdefault(ref, f"{prefix}{len(names):x}")
     svg = _ID.sub(lambda m: f' id="{names[m.group(1)]}"' if m.group(1) in names else "", svg)
-    svg = _REF.sub(lambda m: m.group(0)[: -len(m.group(1))] + names[m.group(1)], svg)
+    svg = _REF.sub(lambda m: m.group(0)[: -len(m.group(1))] + names[m.group(1)]
+                   if m.group(1) in names else m.group(0), svg)
     svg = svg.replace('xlink:href="', 'href="')
     svg = _COLOUR.sub(lambda m: f"{m.group(1)}: {theme_colour(m.group(2))}", svg)
     svg = _PATH_DATA.sub(_path_data, svg)
@@ -266,9 +352,12 @@ class FrameRenderer:
     the background is empty and each overlay is the whole figure.
     """
 
-    def __init__(self, fig: Figure, animated: Sequence = ()):
+    def __init__(self, fig: Figure, animated: Sequence = (), share_glyphs: bool = False):
         self.fig = fig
         self.animated = list(animated)
+        #: glyphs of the overlays' text, defined once (:func:`glyph_defs`) when shared
+        self.glyphs: dict | None = {} if share_glyphs else None
+        self.glyph_prefix = _svg_prefix() if share_glyphs else ""
         fig.set_dpi(72)                      # SVG user units are points
         fig.draw_without_rendering()         # lay out with every artist in place ...
         fig.set_layout_engine("none")        # ... and keep that layout
@@ -304,18 +393,20 @@ class FrameRenderer:
         else:
             self.fig.draw(renderer)
         renderer.finalize()
-        return web_svg(buf.getvalue(), _svg_prefix(), alt=alt, css_class="bk-overlay")
+        return web_svg(buf.getvalue(), _svg_prefix(), alt=alt, css_class="bk-overlay",
+                       glyphs=self.glyphs, glyph_prefix=self.glyph_prefix)
 
 
 def _text_html(text: str) -> str:
     return "<br>".join(html.escape(line) for line in str(text).split("\n"))
 
 
-def frame_html(overlay: str, readout: str | None, state: dict[str, str]) -> str:
+def frame_html(overlay: str, readout: str | None, state: list[list[str]]) -> str:
     """One frame: the overlay SVG and the readout under it, as page text.
 
-    ``data-state`` records the controls' labels this frame shows, so that a
-    browser test can check that picture and controls agree.
+    ``data-state`` records, for each control in the order the reader sees them,
+    its name and the value it shows for this frame, so that a browser test can
+    check that picture and controls agree.
     """
     data = html.escape(json.dumps(state, ensure_ascii=False), quote=True)
     text = ("" if readout is None else
@@ -556,10 +647,8 @@ def frame_explorer(
     # Laid out and drawn at the first state, with every artist in place.
     start_values = {c.name: c.values[c.start] for c in axes_of_frames}
     update(**start_values)
-    renderer = FrameRenderer(fig, animated)
-    background = widgets.HTML(renderer.background() + ("" if hasattr(widgets, "Stack") else _TAB_CSS),
-                              layout=_cell())
-    background.add_class("bk-background-cell")
+    renderer = FrameRenderer(fig, animated, share_glyphs=True)
+    background_svg = renderer.background()
 
     # Every frame shares one layout and one style: two widget models instead of two per frame.
     frame_layout = widgets.Layout(margin="0")
@@ -570,7 +659,7 @@ def frame_explorer(
     def build(level: int, chosen: dict):
         if level == len(axes_of_frames):
             update(**chosen)
-            state = dict(chosen_labels)
+            state = [[c.name, chosen_labels[c.name]] for c in shown_controls]
             text = readout(**chosen) if readout is not None else "; ".join(
                 f"{c.label.strip() or c.name} = {chosen_labels[c.name]}" for c in shown_controls)
             frame = widgets.HTML(frame_html(renderer.overlay(alt(**chosen)), text, state),
@@ -590,6 +679,9 @@ def frame_explorer(
     shown_controls = sliders + ([toggle] if toggle else [])   # in the order the reader sees them
     frames = build(0, {})
     update(**start_values)   # leave the figure at the first state
+    background = widgets.HTML(background_svg + glyph_defs(renderer.glyphs)
+                              + ("" if hasattr(widgets, "Stack") else _TAB_CSS), layout=_cell())
+    background.add_class("bk-background-cell")
 
     box = Explorer([*controls, _figure_box(background, frames)])
     box.add_class("bk-explorer")
@@ -640,7 +732,7 @@ def live_explorer(fig: Figure, update: Callable, controls: dict, *, alt: Callabl
     def redraw(_=None):
         kw = values()
         update(**kw)
-        state = {name: str(getattr(w, "label", None) or w.value) for name, w in controls.items()}
+        state = [[name, str(getattr(w, "label", None) or w.value)] for name, w in controls.items()]
         frame.value = frame_html(renderer.overlay(alt(**kw)),
                                  None if readout is None else readout(**kw), state)
 

@@ -167,7 +167,7 @@ def _frames(stack) -> list:
 
 
 def _state(frame) -> dict:
-    return json.loads(html.unescape(re.search(r'data-state="([^"]*)"', frame.value).group(1)))
+    return dict(json.loads(html.unescape(re.search(r'data-state="([^"]*)"', frame.value).group(1))))
 
 
 def _readout(frame) -> str:
@@ -231,6 +231,9 @@ def test_two_sliders_and_a_toggle_give_a_grid_of_frames():
     frames = _frames(outer)
     assert len(frames) == box.n_frames == 12
     assert _state(frames[0]) == {"unit": "one", "a": "0.10", "b": "0.2"}
+    assert [name for name, _ in json.loads(html.unescape(
+        re.search(r'data-state="([^"]*)"', frames[0].value).group(1)))] == ["a", "b", "unit"], \
+        "data-state lists the controls in the order the reader sees them"
     assert _readout(frames[7]) == "0.1 0.4 0.5"     # half, a = 0.1, b = 0.4
     links = {(l.source[0].model_id, l.target[0].model_id) for l in box.links}
     assert len(box.links) == 1 + 2 + 6 == len(links)
@@ -330,3 +333,31 @@ def test_live_explorer_redraws_on_change():
     slider.value = 0.8
     assert frame.value != before and 'aria-label="at 0.80"' in frame.value and "v = 0.80" in frame.value
     assert "Live explorer (v, unit)" in repr(box)
+
+
+def test_frames_share_the_glyphs_of_their_text():
+    """Text drawn in the frames is defined once, in the background, not in every frame."""
+    fig, ax = bookkit.new_figure()
+    label = ax.text(0.1, 0.5, "")
+    box = bookkit.frame_explorer(fig, lambda v: label.set_text(f"v = {v:.2f}"),
+                                 sliders=[Slider("v", [0.1, 0.2, 0.3], "v")], animated=[label],
+                                 alt=lambda v: "x")
+    _, background, stack = _parts(box)
+    defined = set(re.findall(r'\sid="([^"]*)"', background.value))
+    for frame in _frames(stack):
+        assert "<use" in frame.value and 'transform="scale(' not in frame.value
+        used = set(re.findall(r'href="#([^"]*)"', frame.value))
+        assert used and used <= defined, "every glyph a frame uses is defined in the background"
+        assert not set(re.findall(r'\sid="([^"]*)"', frame.value)) & defined, "no id defined twice"
+
+
+def test_long_polylines_are_simplified_invisibly():
+    fig, ax = bookkit.new_figure()
+    x = np.linspace(0, 1, 2000)
+    ax.fill_between(x, 0, x**2)
+    svg = bookkit.web_svg(_svg_of(fig), "s-", alt="x")
+    longest = max(re.findall(r' d="([^"]*)"', svg), key=len)
+    assert longest.count("L") < 200, "a smooth filled curve needs far fewer than 2000 points at 0.1 pt"
+    assert bookkit._simplified("M 0 0 L 1 0.05 L 2 0 L 3 3") == "M 0 0 L 2 0 L 3 3"
+    assert bookkit._simplified("M 0 0 L 1 0.5 L 2 0") == "M 0 0 L 1 0.5 L 2 0", "a visible bend stays"
+    assert bookkit._simplified("M 0 0 C 1 1 2 2 3 3") == "M 0 0 C 1 1 2 2 3 3", "curves are left alone"

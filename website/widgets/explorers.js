@@ -1,0 +1,149 @@
+/* The book's widget front end: ipywidgets' own packages, only the views the book uses.
+ *
+ * Built by website/explorers.py with esbuild (pinned in website/package.json)
+ * into _static/widgets/bk-widgets.js (+ .css).  A page that embeds widget state
+ * loads it after its first paint (a small loader that website/explorers.py
+ * puts into the page: when the page has loaded, or earlier when an explorer
+ * nears the viewport).  It renders every widget view of the page from the
+ * embedded state, nearest the viewport first, each in place of the static
+ * first frame the build put beside it.
+ */
+import { ManagerBase } from '@jupyter-widgets/base-manager';
+import { LayoutModel, LayoutView, StyleModel, StyleView } from '@jupyter-widgets/base';
+import { Widget } from '@lumino/widgets';
+import { BoxModel, BoxView, VBoxModel, VBoxView, HBoxModel, HBoxView } from '@jupyter-widgets/controls/lib/widget_box';
+import { StackModel, StackView } from '@jupyter-widgets/controls/lib/widget_selectioncontainer';
+import { HTMLModel, HTMLView, HTMLStyleModel, LabelModel, LabelView, LabelStyleModel } from '@jupyter-widgets/controls/lib/widget_string';
+import {
+  SelectionSliderModel, SelectionSliderView, ToggleButtonsModel, ToggleButtonsView,
+  ToggleButtonsStyleModel, DropdownModel, DropdownView,
+} from '@jupyter-widgets/controls/lib/widget_selection';
+import { FloatSliderModel, FloatSliderView, FloatLogSliderModel, FloatLogSliderView } from '@jupyter-widgets/controls/lib/widget_float';
+import { IntSliderModel, IntSliderView, SliderStyleModel } from '@jupyter-widgets/controls/lib/widget_int';
+import { CheckboxModel, CheckboxView, CheckboxStyleModel } from '@jupyter-widgets/controls/lib/widget_bool';
+import { DescriptionStyleModel } from '@jupyter-widgets/controls/lib/widget_description';
+import { LinkModel, DirectionalLinkModel } from '@jupyter-widgets/controls/lib/widget_link';
+import '@jupyter-widgets/controls/css/widgets-base.css';
+
+/* The classes the book's explorers are made of (ipywidgets 8: base 2.0.0, controls 2.0.0). */
+const CLASSES = {
+  '@jupyter-widgets/base': { LayoutModel, LayoutView, StyleModel, StyleView },
+  '@jupyter-widgets/controls': {
+    BoxModel, BoxView, VBoxModel, VBoxView, HBoxModel, HBoxView,
+    StackModel, StackView,
+    HTMLModel, HTMLView, HTMLStyleModel, LabelModel, LabelView, LabelStyleModel,
+    SelectionSliderModel, SelectionSliderView, ToggleButtonsModel, ToggleButtonsView,
+    ToggleButtonsStyleModel, DropdownModel, DropdownView,
+    FloatSliderModel, FloatSliderView, FloatLogSliderModel, FloatLogSliderView,
+    IntSliderModel, IntSliderView, SliderStyleModel,
+    CheckboxModel, CheckboxView, CheckboxStyleModel,
+    DescriptionStyleModel,
+    LinkModel, DirectionalLinkModel,
+  },
+};
+
+/* Widget labels are plain Unicode: no math typesetting (and no MathJax needed). */
+const NO_TYPESETTING = { latexTypesetter: { typeset() {} } };
+
+class BookWidgetManager extends ManagerBase {
+  constructor() {
+    super();
+    this._rendermime = NO_TYPESETTING;
+  }
+
+  async loadClass(className, moduleName, moduleVersion) {
+    const cls = (CLASSES[moduleName] || {})[className];
+    if (!cls || !/^2\./.test(moduleVersion)) {
+      throw new Error(`the book's widget bundle has no ${moduleName}@${moduleVersion} ${className}: ` +
+                      'add it to website/widgets/explorers.js');
+    }
+    return cls;
+  }
+
+  /* No kernel: the page's widgets talk only to each other (browser-side links). */
+  _get_comm_info() {
+    return Promise.resolve({});
+  }
+
+  _create_comm() {
+    return Promise.resolve({ on_close() {}, on_msg() {}, close() {}, send() {} });
+  }
+}
+
+const STATE = 'script[type="application/vnd.jupyter.widget-state+json"]';
+const VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]';
+
+function stylesheet() {
+  const script = document.currentScript;
+  if (!script || !script.src) return;
+  const link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.href = script.src.replace(/\.js(\?.*)?$/, '.css');
+  document.head.appendChild(link);
+  return new Promise((resolve) => {
+    link.onload = resolve;
+    link.onerror = resolve;
+  });
+}
+
+/* Resolves when the view and every view inside it are displayed (ipywidgets
+ * creates the views of a box's children asynchronously). */
+async function settled(view) {
+  await view.displayed;
+  const list = view.children_views;
+  if (list && list.views) {
+    const children = await Promise.all(list.views);
+    await Promise.all(children.map(settled));
+  }
+}
+
+function distance(el) {
+  const r = el.getBoundingClientRect();
+  if (r.bottom < 0) return -r.bottom;
+  if (r.top > window.innerHeight) return r.top - window.innerHeight;
+  return 0;
+}
+
+async function render(manager, script) {
+  const spec = JSON.parse(script.textContent);
+  if (!manager.has_model(spec.model_id)) return;
+  const model = await manager.get_model(spec.model_id);
+  const slot = script.closest('.bk-slot');
+  const host = document.createElement('div');
+  host.className = 'bk-live-host';
+  if (slot) host.hidden = true; // until rendered: the static first frame stays in view
+  script.parentElement.insertBefore(host, script);
+  const view = await manager.create_view(model);
+  Widget.attach(view.luminoWidget, host);
+  await settled(view);
+  if (slot) {
+    const still = slot.querySelector(':scope > .bk-static');
+    host.hidden = false;
+    if (still) still.remove();
+    slot.classList.add('bk-rendered');
+  }
+}
+
+async function main() {
+  const tag = document.querySelector(STATE);
+  if (!tag) return;
+  performance.mark('bk-widgets-start');
+  const css = stylesheet();
+  const manager = new BookWidgetManager();
+  await manager.set_state(JSON.parse(tag.textContent));
+  performance.mark('bk-widgets-state');
+  await css;
+  const scripts = Array.from(document.querySelectorAll(VIEW));
+  scripts.sort((a, b) => distance(a.parentElement) - distance(b.parentElement));
+  for (const script of scripts) {
+    try {
+      await render(manager, script);
+    } catch (error) {
+      console.error('could not render a widget', error);
+    }
+  }
+  performance.mark('bk-widgets-ready');
+  document.documentElement.classList.add('bk-widgets-ready');
+}
+
+main();
