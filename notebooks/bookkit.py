@@ -741,8 +741,8 @@ def live_explorer(fig: Figure, update: Callable, controls: dict, *, alt: Callabl
     redraw()
     labels = [getattr(w, "description", "") or name for name, w in controls.items()]
     width = _description_width(labels)
-    for w in controls.values():
-        if hasattr(w, "style") and hasattr(w.style, "description_width") and not w.style.description_width:
+    for w in controls.values():  # one label width, so that the controls line up
+        if hasattr(w, "style") and hasattr(w.style, "description_width"):
             w.style.description_width = width
     box = Explorer([*controls.values(), _figure_box(background, frame)])
     box.add_class("bk-explorer")

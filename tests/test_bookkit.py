@@ -333,6 +333,7 @@ def test_live_explorer_redraws_on_change():
     slider.value = 0.8
     assert frame.value != before and 'aria-label="at 0.80"' in frame.value and "v = 0.80" in frame.value
     assert "Live explorer (v, unit)" in repr(box)
+    assert slider.style.description_width == unit.style.description_width != "", "the controls line up"
 
 
 def test_frames_share_the_glyphs_of_their_text():

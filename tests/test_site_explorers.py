@@ -1,0 +1,536 @@
+"""The lessons' explorers and figures on the built website, in Chromium, as a reader meets them.
+
+Each lesson is opened three times, once each and all at the same time, and the
+checks below share those loads:
+
+* at 1280 px with a mouse, light mode (dark mode switched on for the colour checks);
+* at 390 px with a touch screen (text size, touch targets, full-width sliders);
+* at 1280 px with JavaScript off (what every reader sees before any script runs).
+
+What is checked:
+
+* every explorer shows its first state (picture, readout, a picture of its
+  controls) with JavaScript off, and the rendered widget shows the same state;
+* in every kernel-free explorer, every control moves the picture and the
+  readout, by keyboard, pointer and touch, and the frame shown always names the
+  values its controls show (``data-state``), with the slider values in the readout;
+* live explorers (they need a kernel) have disabled controls that do not move,
+  and a note with launch links;
+* readouts are page text of at least 12 CSS px on a phone; slider hit areas
+  are at least 44 px; sliders span the explorer on a phone; the tracks of one
+  explorer's sliders line up; keyboard focus is visible;
+* figures are inline SVG with alt text; in dark mode figures and explorers take
+  the theme's colours, with text contrast of at least 4.5:1;
+* budgets: widget state per page, the widget bundle's bytes, the frame switch.
+"""
+
+from __future__ import annotations
+
+import gzip
+import time
+import urllib.parse
+
+import pytest
+import yaml
+
+import sitekit
+from sitekit import base_url, browser  # noqa: F401 (session fixtures)
+
+LESSONS = sitekit.lesson_pages()
+
+#: Widget bundle budget (bytes, gzipped as served): html-manager's embed.js was about 460 kB.
+BUNDLE_BUDGET = 100_000
+#: Keypress to new frame in the DOM (ms); the frame is already in the page.
+SWITCH_BUDGET_MS = 250
+#: Seconds for every lesson's widgets to render, all pages loading at once.
+READY_S = 60
+
+#: In-page helpers for these tests (sitekit's window.__book is installed too).
+HELPERS_JS = r"""
+window.__bk = {
+  slots() { return Array.from(document.querySelectorAll('.bk-slot')); },
+  live(slot) { return slot.querySelector('.bk-live-host'); },
+  frame(slot) {
+    const root = this.live(slot) || slot;
+    const frames = Array.from(root.querySelectorAll('.bk-frame')).filter(f => f.checkVisibility());
+    return frames.length === 1 ? frames[0] : null;
+  },
+  shown(slot) {
+    // What the explorer shows: its frame's state, readout, picture and alt text.
+    const f = this.frame(slot);
+    if (!f) return null;
+    const svg = f.querySelector('svg.bk-overlay');
+    const readout = f.querySelector('.bk-readout');
+    return {state: JSON.parse(f.dataset.state).map(pair => pair[1]),
+            readout: readout ? readout.textContent : null,
+            picture: svg ? svg.innerHTML : '', alt: svg ? svg.getAttribute('aria-label') : null};
+  },
+  controls(slot) {
+    // What the controls show, in the order the reader sees them.
+    const root = this.live(slot);
+    if (!root) return null;
+    const out = [];
+    for (const el of root.querySelectorAll('.widget-slider, .widget-toggle-buttons, .widget-dropdown')) {
+      if (el.classList.contains('widget-slider')) {
+        const handle = el.querySelector('.noUi-handle');
+        out.push({kind: 'slider', value: el.querySelector('.widget-readout').textContent.trim(),
+                  disabled: el.querySelector('.noUi-target').hasAttribute('disabled'),
+                  label: el.querySelector('.widget-label').textContent.trim(),
+                  now: handle.getAttribute('aria-valuenow'), max: handle.getAttribute('aria-valuemax')});
+      } else if (el.classList.contains('widget-toggle-buttons')) {
+        const buttons = Array.from(el.querySelectorAll('button'));
+        const active = buttons.find(b => b.classList.contains('mod-active'));
+        out.push({kind: 'toggle', value: active ? active.textContent.trim() : null,
+                  disabled: buttons.every(b => b.disabled), count: buttons.length});
+      } else {
+        const select = el.querySelector('select');
+        out.push({kind: 'dropdown', value: select.options[select.selectedIndex].textContent.trim(),
+                  disabled: select.disabled});
+      }
+    }
+    return out;
+  },
+};
+"""
+
+
+# ------------------------------------------------------------------------ loads
+
+class Lesson:
+    """One lesson, open in three browser contexts for the whole module."""
+
+    def __init__(self, path):
+        self.path = path
+        self.pages = {}
+        self.errors = []
+
+    def open(self, browser, base_url, name, **context):  # noqa: F811
+        ctx = sitekit.offline_context(browser, base_url, **context)
+        page = sitekit.new_page(ctx)
+        page.add_init_script(HELPERS_JS)
+        page.on("console", lambda m: m.type == "error" and self.errors.append(f"{name}: {m.text}"))
+        page.on("pageerror", lambda e: self.errors.append(f"{name}: {e}"))
+        page.goto(base_url + self.path, wait_until="commit")
+        self.pages[name] = page
+
+    def slots(self, name):
+        page = self.pages[name]
+        return [page.locator(".bk-slot").nth(i) for i in range(page.locator(".bk-slot").count())]
+
+
+@pytest.fixture(scope="module")
+def lessons(browser, base_url):  # noqa: F811
+    opened = {path: Lesson(path) for path in LESSONS}
+    for lesson in opened.values():
+        lesson.open(browser, base_url, "desktop", viewport=sitekit.DESKTOP)
+        lesson.open(browser, base_url, "phone", viewport=sitekit.PHONE, has_touch=True,
+                    is_mobile=True, device_scale_factor=2)
+        lesson.open(browser, base_url, "static", viewport=sitekit.DESKTOP, java_script_enabled=False)
+    deadline = time.monotonic() + READY_S
+    for lesson in opened.values():
+        for name in ("desktop", "phone"):
+            page = lesson.pages[name]
+            page.wait_for_load_state("load", timeout=max(deadline - time.monotonic(), 5) * 1000)
+            page.wait_for_function("() => document.documentElement.classList.contains('bk-widgets-ready')",
+                                   timeout=max(deadline - time.monotonic(), 5) * 1000)
+        lesson.pages["static"].wait_for_load_state("load")
+    yield opened
+    for lesson in opened.values():
+        for page in lesson.pages.values():
+            page.context.close()
+
+
+def _slot_kinds(lesson, name="desktop"):
+    page = lesson.pages[name]
+    return page.evaluate("() => __bk.slots().map(s => s.classList.contains('bk-slot-live') ? 'live' : 'frames')")
+
+
+# ------------------------------------------------------------ the static frame
+
+@pytest.mark.parametrize("path", LESSONS)
+def test_first_frame_shows_without_javascript(lessons, path):
+    """Before any script runs (here: none ever runs) every explorer shows its first state."""
+    lesson = lessons[path]
+    page = lesson.pages["static"]
+    slots = lesson.slots("static")
+    assert slots, f"{path} has no explorer"
+    for i, slot in enumerate(slots):
+        slot.scroll_into_view_if_needed()
+        info = slot.evaluate("""s => {
+          const st = s.querySelector('.bk-static');
+          const svgs = Array.from(s.querySelectorAll('.bk-static svg.bk-background, .bk-static svg.bk-overlay'));
+          const overlay = s.querySelector('.bk-static svg.bk-overlay');
+          return {static: !!st && st.checkVisibility(),
+                  sizes: svgs.map(v => [v.getBoundingClientRect().width, v.getBoundingClientRect().height]),
+                  alt: overlay && overlay.getAttribute('aria-label'),
+                  controls: s.querySelectorAll('.bk-static-control').length,
+                  readout: (s.querySelector('.bk-static .bk-readout') || {}).textContent || ''};
+        }""")
+        assert info["static"], f"explorer {i} on {path} shows no static first frame"
+        assert len(info["sizes"]) == 2 and all(w > 300 and h > 150 for w, h in info["sizes"]), \
+            f"explorer {i} on {path}: background and first frame must both be visible, got {info['sizes']}"
+        assert info["alt"] and info["alt"].strip(), f"explorer {i} on {path}: the first frame has no alt text"
+        assert info["controls"] >= 1, f"explorer {i} on {path}: no picture of its controls"
+    assert not page.locator(".bk-live-host").count(), "no widget renders with JavaScript off"
+
+
+@pytest.mark.parametrize("path", LESSONS)
+def test_rendered_widget_starts_where_the_static_frame_did(lessons, path):
+    lesson = lessons[path]
+    static = lesson.pages["static"].evaluate(
+        "() => __bk.slots().map(s => { const o = s.querySelector('.bk-static svg.bk-overlay'); "
+        "const r = s.querySelector('.bk-static .bk-readout'); "
+        "return [o && o.getAttribute('aria-label'), r && r.textContent]; })")
+    live = lesson.pages["desktop"].evaluate("() => __bk.slots().map(s => { const x = __bk.shown(s); "
+                                            "return x && [x.alt, x.readout]; })")
+    assert len(static) == len(live)
+    for i, (before, after) in enumerate(zip(static, live)):
+        assert after is not None, f"explorer {i} on {path} did not render"
+        assert before == after, f"explorer {i} on {path}: static frame {before} but widget starts at {after}"
+    left = lesson.pages["desktop"].locator(".bk-static").count()
+    assert left == 0, f"{path}: {left} static frames left beside rendered widgets"
+
+
+# ----------------------------------------------------------------- every control
+
+def _shown(page, slot):
+    return page.evaluate("s => __bk.shown(s)", slot.element_handle())
+
+
+def _controls(page, slot):
+    return page.evaluate("s => __bk.controls(s)", slot.element_handle())
+
+
+def _wait_change(page, slot, before, what):
+    try:
+        page.wait_for_function(
+            "([s, before]) => { const x = __bk.shown(s); return x && x.picture !== before.picture; }",
+            arg=[slot.element_handle(), before], timeout=3000)
+    except Exception:  # playwright's TimeoutError: say what did not happen
+        pytest.fail(f"the picture did not change after {what}")
+    return _shown(page, slot)
+
+
+def _check_agrees(page, slot, before, what, where):
+    """The frame changed with its readout, and it names what the controls show."""
+    after = _shown(page, slot)
+    controls = _controls(page, slot)
+    assert after["picture"] != before["picture"], f"{where}: {what} did not change the picture"
+    if before["readout"] is not None:
+        assert after["readout"] != before["readout"], f"{where}: {what} did not change the readout"
+    assert after["state"] == [c["value"] for c in controls], (
+        f"{where}: after {what} the controls show {[c['value'] for c in controls]} "
+        f"but the picture is the frame for {after['state']}")
+    for control in controls:
+        if control["kind"] == "slider":
+            assert control["value"] in (after["readout"] or ""), (
+                f"{where}: the readout {after['readout']!r} does not state the slider's value {control['value']}")
+    assert after["alt"], f"{where}: the frame after {what} has no alt text"
+    return after
+
+
+def _drag(page, slot, index, towards):
+    handle = slot.locator(".noUi-handle").nth(index)
+    track = slot.locator(".noUi-base").nth(index).bounding_box()
+    knob = handle.bounding_box()
+    start = (knob["x"] + knob["width"] / 2, knob["y"] + knob["height"] / 2)
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(track["x"] + towards * track["width"], start[1], steps=6)
+    page.mouse.up()
+
+
+@pytest.mark.parametrize("path", LESSONS)
+def test_every_control_moves_picture_and_readout(lessons, path):
+    """Keyboard, pointer (drag and click), and touch (tap) on every enabled control."""
+    lesson = lessons[path]
+    page, phone = lesson.pages["desktop"], lesson.pages["phone"]
+    kinds = _slot_kinds(lesson)
+    assert "frames" in kinds, f"{path} has no kernel-free explorer"
+    errors_before = len(lesson.errors)
+    for i, kind in enumerate(kinds):
+        if kind != "frames":
+            continue
+        slot = lesson.slots("desktop")[i]
+        slot.scroll_into_view_if_needed()
+        controls = _controls(page, slot)
+        assert not any(c["disabled"] for c in controls), f"explorer {i} on {path} has a disabled control"
+        shown = _shown(page, slot)
+        n_slider = 0
+        for j, control in enumerate(controls):
+            where = f"{path} explorer {i} control {j} ({control['kind']})"
+            if control["kind"] == "slider":
+                handle = slot.locator(".noUi-handle").nth(n_slider)
+                # keyboard
+                handle.focus()
+                at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+                page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
+                _wait_change(page, slot, shown, "an arrow key")
+                shown = _check_agrees(page, slot, shown, "an arrow key", where)
+                # pointer: drag to the far end, then click the track near the other end
+                now = float(handle.get_attribute("aria-valuenow"))
+                far = 0.98 if now < float(handle.get_attribute("aria-valuemax")) / 2 else 0.02
+                _drag(page, slot, n_slider, far)
+                _wait_change(page, slot, shown, "dragging the handle")
+                shown = _check_agrees(page, slot, shown, "dragging the handle", where)
+                track = slot.locator(".noUi-base").nth(n_slider).bounding_box()
+                page.mouse.click(track["x"] + (1 - far) * track["width"], track["y"] + track["height"] / 2)
+                _wait_change(page, slot, shown, "clicking the track")
+                shown = _check_agrees(page, slot, shown, "clicking the track", where)
+                n_slider += 1
+            elif control["kind"] == "toggle":
+                buttons = slot.locator(".widget-toggle-button")
+                for b in range(buttons.count()):
+                    if "mod-active" not in (buttons.nth(b).get_attribute("class") or ""):
+                        buttons.nth(b).focus()
+                        page.keyboard.press("Enter" if b % 2 else " ")
+                        _wait_change(page, slot, shown, "choosing a toggle button by keyboard")
+                        shown = _check_agrees(page, slot, shown, "choosing a toggle button", where)
+                        break
+        # touch, on the phone: tap the first slider's track away from its handle
+        phone_slot = lesson.slots("phone")[i]
+        phone_slot.scroll_into_view_if_needed()
+        before = _shown(phone, phone_slot)
+        handle = phone_slot.locator(".noUi-handle").first
+        track = phone_slot.locator(".noUi-base").first.bounding_box()
+        now = float(handle.get_attribute("aria-valuenow"))
+        target = 0.9 if now < float(handle.get_attribute("aria-valuemax")) / 2 else 0.1
+        phone.touchscreen.tap(track["x"] + target * track["width"], track["y"] + track["height"] / 2)
+        _wait_change(phone, phone_slot, before, "tapping the track on a phone")
+        _check_agrees(phone, phone_slot, before, "tapping the track", f"{path} explorer {i} (phone)")
+    assert len(lesson.errors) == errors_before, "errors while using the explorers:\n" + \
+        "\n".join(lesson.errors[errors_before:])
+
+
+@pytest.mark.parametrize("path", LESSONS)
+def test_live_explorers_are_disabled_and_say_why(lessons, path):
+    """No control may move while the picture shows another state: on the website a live
+    explorer's controls are disabled, and a note says it needs a kernel and where to get one."""
+    lesson = lessons[path]
+    page = lesson.pages["desktop"]
+    config = yaml.safe_load((sitekit.ROOT / "_config.yml").read_text(encoding="utf-8"))
+    repo = urllib.parse.urlsplit(config["repository"]["url"]).path.strip("/")
+    notebook = path.removesuffix(".html") + ".ipynb"
+    for i, kind in enumerate(_slot_kinds(lesson)):
+        if kind != "live":
+            continue
+        slot = lesson.slots("desktop")[i]
+        slot.scroll_into_view_if_needed()
+        controls = _controls(page, slot)
+        assert controls and all(c["disabled"] for c in controls), \
+            f"{path} explorer {i} needs a kernel but has enabled controls: {controls}"
+        shown = _shown(page, slot)
+        handle = slot.locator(".noUi-handle").first
+        if handle.count():
+            handle.focus()
+            page.keyboard.press("ArrowRight")
+            _drag(page, slot, 0, 0.5)
+            page.wait_for_timeout(100)
+            assert _controls(page, slot) == controls, f"{path} explorer {i}: a disabled control moved"
+            assert _shown(page, slot) == shown
+        note = slot.locator("xpath=following-sibling::*[1]")
+        assert "bk-live-note" in (note.get_attribute("class") or ""), f"{path} explorer {i} has no note"
+        text = note.inner_text()
+        assert "running kernel" in text and "disabled" in text
+        hrefs = note.locator("a").evaluate_all("links => links.map(a => a.href)")
+        assert any("mybinder.org" in h and repo in h and notebook in h for h in hrefs), hrefs
+        assert any("colab.research.google.com" in h and repo in h and notebook in h for h in hrefs), hrefs
+
+
+# --------------------------------------------------------- legible, usable on a phone
+
+@pytest.mark.parametrize("path", LESSONS)
+def test_readouts_are_page_text_of_12px_or_more_on_a_phone(lessons, path):
+    lesson = lessons[path]
+    readouts = lesson.pages["phone"].evaluate("""() => __bk.slots().map(s => __bk.frame(s)).filter(f => f)
+      .map(f => f.querySelector('.bk-readout')).filter(r => r).map(r => {
+        const cs = getComputedStyle(r);
+        return {text: r.textContent.trim(), size: parseFloat(cs.fontSize), select: cs.userSelect,
+                visible: r.checkVisibility(), hidden: !!r.closest('[aria-hidden="true"]')};
+      })""")
+    kinds = _slot_kinds(lesson, "phone")
+    assert len(readouts) >= kinds.count("frames"), f"{path}: a kernel-free explorer has no readout"
+    for r in readouts:
+        assert r["text"] and r["visible"] and not r["hidden"], r
+        assert r["size"] >= 12, f"{path}: readout {r['text'][:40]!r} is {r['size']} px"
+        assert r["select"] != "none", "readouts must be selectable"
+
+
+@pytest.mark.parametrize("path", LESSONS)
+def test_touch_targets_full_width_sliders_and_aligned_labels(lessons, path):
+    lesson = lessons[path]
+    for i, slot in enumerate(lesson.slots("phone")):
+        slot.scroll_into_view_if_needed()
+        geometry = slot.evaluate("""s => {
+          const box = s.getBoundingClientRect();
+          const enabled = Array.from(s.querySelectorAll('.bk-live-host .widget-slider'))
+            .filter(w => !w.querySelector('.noUi-target').hasAttribute('disabled'));
+          return enabled.map(w => {
+            const h = w.querySelector('.noUi-handle').getBoundingClientRect();
+            const base = w.querySelector('.noUi-base').getBoundingClientRect();
+            const cx = h.left + h.width / 2, cy = h.top + h.height / 2;
+            const hits = [[-20, 0], [20, 0], [0, -20], [0, 20]].map(([dx, dy]) => {
+              const el = document.elementFromPoint(cx + dx, cy + dy);
+              return !!el && (el.closest('.noUi-handle') !== null || el.closest('.noUi-base') !== null);
+            });
+            return {hits, track: base.width, slot: box.width};
+          });
+        }""")
+        for g in geometry:
+            assert all(g["hits"]), f"{path} explorer {i}: the slider's hit area is under 44 px: {g['hits']}"
+            assert g["track"] >= 0.8 * g["slot"], f"{path} explorer {i}: slider {g['track']:.0f} px of {g['slot']:.0f}"
+    desktop = lesson.pages["desktop"]
+    for i, slot in enumerate(lesson.slots("desktop")):
+        lefts = slot.evaluate("s => Array.from(s.querySelectorAll('.bk-live-host .widget-slider .noUi-base'))"
+                              ".map(b => Math.round(b.getBoundingClientRect().left))")
+        assert len(set(lefts)) <= 1, f"{path} explorer {i}: slider tracks start at {lefts} (labels not aligned)"
+        handle = slot.locator(".bk-live-host .noUi-handle:not([disabled])").first
+        if _slot_kinds(lesson)[i] == "frames" and handle.count():
+            handle.scroll_into_view_if_needed()
+            desktop.keyboard.press("Tab")  # the browser shows focus rings after a key press
+            handle.focus()
+            ring = handle.evaluate("h => { const cs = getComputedStyle(h); "
+                                   "return [cs.outlineStyle, parseFloat(cs.outlineWidth)]; }")
+            assert ring[0] != "none" and ring[1] >= 2, f"{path} explorer {i}: no visible focus ring ({ring})"
+
+
+
+# ---------------------------------------------------------------- figures, dark mode
+
+@pytest.mark.parametrize("path", LESSONS)
+def test_figures_are_inline_svg_with_alt_text(lessons, path):
+    page = lessons[path].pages["static"]
+    figures = page.evaluate("""() => ({
+      svgs: Array.from(document.querySelectorAll('.bk-figure-image > svg')).map(s => s.getAttribute('aria-label')),
+      rasters: Array.from(document.querySelectorAll('main .cell_output img')).map(i => i.src.slice(0, 60)),
+    })""")
+    assert figures["svgs"], f"{path} shows no inline SVG figure"
+    assert all(alt and alt.strip() for alt in figures["svgs"]), f"{path}: a figure has no alt text"
+    assert not figures["rasters"], f"{path}: figures still shown as raster images: {figures['rasters']}"
+
+
+DARK_JS = """mode => {
+  localStorage.setItem('mode', mode); localStorage.setItem('theme', mode);
+  document.documentElement.dataset.mode = mode; document.documentElement.dataset.theme = mode;
+}"""
+
+#: Colours the reader sees in explorers and figures: the page background, the figures'
+#: paper and ink, the readouts, tick labels and the C0/C1 data colours.
+COLOURS_JS = """() => {
+  const rgb = c => { const m = c.match(/[\\d.]+/g); return m ? m.slice(0, 3).map(Number) : null; };
+  const bg = rgb(getComputedStyle(document.body).backgroundColor);
+  const fill = sel => { const el = document.querySelector(sel); return el ? rgb(getComputedStyle(el).fill) : null; };
+  const readouts = Array.from(document.querySelectorAll('.bk-readout')).filter(r => r.checkVisibility())
+    .map(r => rgb(getComputedStyle(r).color));
+  const paper = Array.from(document.querySelectorAll('.bk-figure-image svg path, .bk-slot svg.bk-background path'))
+    .filter(p => (p.getAttribute('style') || '').includes('--bk-paper')).slice(0, 1).map(p => rgb(getComputedStyle(p).fill));
+  const text = Array.from(document.querySelectorAll('.bk-figure-image svg use, .bk-slot svg use')).slice(0, 20)
+    .map(u => rgb(getComputedStyle(u).fill));
+  const labels = Array.from(document.querySelectorAll('.bk-slot .widget-label, .bk-slot .widget-readout'))
+    .filter(l => l.checkVisibility() && !l.closest('.jupyter-widgets[disabled], [disabled]'))
+    .map(l => rgb(getComputedStyle(l).color));
+  const c0 = Array.from(document.querySelectorAll('svg path')).find(p => (p.getAttribute('style') || '').includes('--bk-c0'));
+  const c1 = Array.from(document.querySelectorAll('svg path')).find(p => (p.getAttribute('style') || '').includes('--bk-c1'));
+  const dataColour = p => { if (!p) return null; const cs = getComputedStyle(p);
+    return rgb((p.getAttribute('style') || '').match(/stroke: var\\(--bk-c/) ? cs.stroke : cs.fill); };
+  return {bg, paper, text, readouts, labels, c0: dataColour(c0), c1: dataColour(c1)};
+}"""
+
+
+def _luminance(rgb):
+    def channel(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("path", LESSONS)
+def test_figures_and_explorers_take_the_theme_colours(lessons, path, mode):
+    page = lessons[path].pages["desktop"]
+    page.evaluate(DARK_JS, mode)
+    try:
+        colours = page.evaluate(COLOURS_JS)
+    finally:
+        page.evaluate(DARK_JS, "light")
+    bg = colours["bg"]
+    assert (sum(bg) < 200) == (mode == "dark"), f"the theme did not switch to {mode}: body {bg}"
+    assert colours["paper"] and colours["paper"][0] == bg, \
+        f"{path} ({mode}): the figures' paper {colours['paper']} is not the page background {bg}"
+    for name in ("text", "readouts", "labels"):
+        assert colours[name], f"{path} ({mode}): found no {name}"
+        worst = min(contrast(c, bg) for c in colours[name])
+        assert worst >= 4.5, f"{path} ({mode}): {name} contrast {worst:.2f}:1 with the background"
+    for name in ("c0", "c1"):
+        if colours[name] is not None and mode == "dark":
+            assert contrast(colours[name], bg) >= 3, f"{path} (dark): {name} contrast {contrast(colours[name], bg):.2f}"
+
+
+# -------------------------------------------------------------------- budgets
+
+@pytest.mark.parametrize("path", LESSONS)
+def test_widget_state_budget(built_site, path):
+    size = sitekit.widget_state_gzip_bytes(built_site / path)
+    assert 0 < size <= sitekit.WIDGET_STATE_BUDGET, (
+        f"{path} embeds {size / 1024:.0f} KiB of widget state (gzipped); the budget is "
+        f"{sitekit.WIDGET_STATE_BUDGET // 1024} KiB")
+
+
+def test_widget_bundle_budget(built_site):
+    bundle = built_site / "_static" / "widgets" / "bk-widgets.js"
+    css = bundle.with_suffix(".css")
+    size = sum(len(gzip.compress(f.read_bytes(), 6)) for f in (bundle, css))
+    print(f"\nwidget bundle: {bundle.stat().st_size / 1000:.0f} kB raw + {css.stat().st_size / 1000:.0f} kB CSS, "
+          f"{size / 1000:.0f} kB gzipped")
+    assert size <= BUNDLE_BUDGET, f"the widget bundle is {size / 1000:.0f} kB gzipped (budget {BUNDLE_BUDGET / 1000:.0f})"
+    for path in LESSONS:
+        html = (built_site / path).read_text(encoding="utf-8")
+        assert "html-manager" not in html and "embed.js" not in html, f"{path} still loads embed.js"
+
+
+@pytest.mark.parametrize("path", LESSONS)
+def test_frame_switch_is_fast(lessons, path):
+    page = lessons[path].pages["desktop"]
+    kinds = _slot_kinds(lessons[path])
+    slot = lessons[path].slots("desktop")[kinds.index("frames")]
+    slot.scroll_into_view_if_needed()
+    handle = slot.locator(".noUi-handle").first
+    handle.focus()
+    if handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax"):
+        page.keyboard.press("Home")
+    page.evaluate("""s => { window.__switch = new Promise(resolve => {
+        const before = __bk.shown(s).picture; let t0 = null;
+        document.addEventListener('keydown', () => { t0 = performance.now(); }, {capture: true, once: true});
+        const obs = new MutationObserver(() => { const x = __bk.shown(s);
+          if (t0 !== null && x && x.picture !== before) { obs.disconnect();
+            const dom = performance.now() - t0;
+            requestAnimationFrame(() => setTimeout(() => resolve({dom, painted: performance.now() - t0}), 0)); } });
+        obs.observe(s, {subtree: true, childList: true, attributes: true});
+        setTimeout(() => { obs.disconnect(); resolve(null); }, 5000); }); }""", slot.element_handle())
+    page.keyboard.press("ArrowRight")
+    timing = page.evaluate("window.__switch")
+    assert timing is not None, "the frame did not change within 5 s of the keypress"
+    print(f"\n{path}: frame switch {timing['dom']:.1f} ms to the DOM, {timing['painted']:.1f} ms to paint")
+    assert timing["dom"] < SWITCH_BUDGET_MS
+
+
+@pytest.mark.parametrize("path", LESSONS)
+def test_no_errors(lessons, path):
+    assert not lessons[path].errors, "\n".join(lessons[path].errors)
+
+
+def test_bundle_loads_only_on_pages_with_explorers(built_site):
+    for path in sitekit.toc_documents():
+        html = (built_site / path).read_text(encoding="utf-8")
+        has_state = 'application/vnd.jupyter.widget-state+json' in html
+        assert ("bk-widgets.js" in html) == has_state, path
+        if has_state:
+            head = html.split("</head>", 1)[0]
+            assert "widget-state+json" not in head, f"{path}: widget state in the head delays the first paint"
+
