@@ -42,6 +42,8 @@ LESSONS = sitekit.lesson_pages()
 BUNDLE_BUDGET = 100_000
 #: Keypress to new frame in the DOM (ms); the frame is already in the page.
 SWITCH_BUDGET_MS = 250
+#: Most an explorer's height may change when the widget replaces its static frame (px).
+SHIFT_PX = 12
 #: Seconds for every lesson's widgets to render, all pages loading at once.
 READY_S = 60
 
@@ -189,6 +191,12 @@ def test_rendered_widget_starts_where_the_static_frame_did(lessons, path):
         assert before == after, f"explorer {i} on {path}: static frame {before} but widget starts at {after}"
     left = lesson.pages["desktop"].locator(".bk-static").count()
     assert left == 0, f"{path}: {left} static frames left beside rendered widgets"
+    heights = "() => __bk.slots().map(s => s.getBoundingClientRect().height)"
+    for i, (before, after) in enumerate(zip(lesson.pages["static"].evaluate(heights),
+                                            lesson.pages["desktop"].evaluate(heights))):
+        assert abs(before - after) <= SHIFT_PX, (
+            f"explorer {i} on {path}: {before:.0f} px tall as a static frame, {after:.0f} px rendered "
+            "(the page jumps when the widget replaces it)")
 
 
 # ----------------------------------------------------------------- every control

@@ -223,8 +223,7 @@ class Page:
             fraction, text = _slider_position(name, attrs)
             percent = f"{100 * fraction:.2f}%"
             return (f'<div class="bk-static-control bk-static-slider{disabled}">{label_html}'
-                    f'<span class="bk-static-track"><span class="bk-static-fill" style="width:{percent}"></span>'
-                    f'<span class="bk-static-handle" style="left:{percent}"></span></span>'
+                    f'<span class="bk-static-track"><span class="bk-static-handle" style="left:{percent}"></span></span>'
                     f'<span class="bk-static-value">{html.escape(text)}</span></div>')
         if name == "ToggleButtonsModel":
             labels, index = attrs.get("_options_labels", []), attrs.get("index")
@@ -314,6 +313,7 @@ def live_note(links: dict[str, str]) -> str:
 
 #: Loads the widget bundle (async, never blocking) once the page's text has been parsed
 #: and painted, or earlier, when an explorer comes within a screen of the viewport.
+#: It sits at the end of the body, after every explorer.
 LOADER_JS = """(function () {
   var src = %s, started = false;
   function load() {
@@ -333,10 +333,9 @@ LOADER_JS = """(function () {
       }, {rootMargin: '100%% 0px'});
       for (var i = 0; i < slots.length; i++) io.observe(slots[i]);
     }
-    requestAnimationFrame(function () { setTimeout(load, 0); });  // after the first paint
+    requestAnimationFrame(function () { setTimeout(load, 0); });  // after the next paint
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', watch);
-  else watch();
+  watch();  // this script comes after every explorer on the page
 })();"""
 
 

@@ -73,13 +73,18 @@ class BookWidgetManager extends ManagerBase {
 const STATE = 'script[type="application/vnd.jupyter.widget-state+json"]';
 const VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]';
 
+/* This script's own element: only known while the script first runs. */
+const SELF = document.currentScript;
+
 function stylesheet() {
-  const script = document.currentScript;
+  const script = SELF;
   if (!script || !script.src) return;
   const link = document.createElement('link');
   link.rel = 'stylesheet';
   link.href = script.src.replace(/\.js(\?.*)?$/, '.css');
-  document.head.appendChild(link);
+  // First in the cascade: the page's own styles (the theme, explorers.css) win over
+  // the widgets' defaults at equal specificity.
+  document.head.insertBefore(link, document.head.querySelector('link[rel="stylesheet"]'));
   return new Promise((resolve) => {
     link.onload = resolve;
     link.onerror = resolve;
@@ -116,6 +121,10 @@ async function render(manager, script) {
   const view = await manager.create_view(model);
   Widget.attach(view.luminoWidget, host);
   await settled(view);
+  // Screen readers announce a new frame (its alt text and readout) when a control moves it.
+  for (const frames of host.querySelectorAll('.bk-frames')) {
+    if (!frames.parentElement.closest('.bk-frames')) frames.setAttribute('aria-live', 'polite');
+  }
   if (slot) {
     const still = slot.querySelector(':scope > .bk-static');
     host.hidden = false;
@@ -125,6 +134,9 @@ async function render(manager, script) {
 }
 
 async function main() {
+  if (document.readyState === 'loading') {
+    await new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve));
+  }
   const tag = document.querySelector(STATE);
   if (!tag) return;
   performance.mark('bk-widgets-start');
