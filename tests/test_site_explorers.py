@@ -147,6 +147,85 @@ def _slot_kinds(lesson, name="desktop"):
     return page.evaluate("() => __bk.slots().map(s => s.classList.contains('bk-slot-live') ? 'live' : 'frames')")
 
 
+# ------------------------------------------------------ the Sphinx module itself
+
+def _explorers_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("explorers", sitekit.ROOT / "website" / "explorers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_build_stops_with_a_clear_message_without_node_modules(tmp_path, monkeypatch):
+    from sphinx.errors import ExtensionError
+
+    explorers = _explorers_module()
+    monkeypatch.setattr(explorers, "ESBUILD", tmp_path / "node_modules" / ".bin" / "esbuild")
+
+    class App:
+        builder = type("Builder", (), {"format": "html"})()
+        outdir = str(tmp_path / "html")
+
+    with pytest.raises(ExtensionError, match=r"npm ci .*website/"):
+        explorers.build_bundle(App())
+
+
+def test_static_first_frame_follows_the_widget_state():
+    """The static copy shows what the widget shows first: each stack's selected frame,
+    each control's value, live controls disabled."""
+    explorers = _explorers_module()
+
+    def model(name, **state):
+        return {"model_name": name, "model_module": "@jupyter-widgets/controls",
+                "model_module_version": "2.0.0", "state": state}
+
+    ref = "IPY_MODEL_{}".format
+    state = {"version_major": 2, "version_minor": 0, "state": {
+        "root": model("VBoxModel", _dom_classes=["bk-explorer", "bk-live"], children=[ref("s"), ref("t"), ref("fig")]),
+        "s": model("FloatSliderModel", description="w", value=2.0, min=-8.0, max=8.0, readout_format=".1f",
+                   disabled=False, style=ref("st")),
+        "st": model("SliderStyleModel", description_width="6ch"),
+        "t": model("ToggleButtonsModel", description="unit", _options_labels=["bits", "nats"], index=1,
+                   disabled=False),
+        "fig": model("BoxModel", _dom_classes=["bk-figure"], children=[ref("bg"), ref("stack")]),
+        "bg": model("HTMLModel", value='<svg class="bk-background"><path id="bk1-0"/></svg>'),
+        "stack": model("StackModel", selected_index=1, children=[ref("f0"), ref("f1")]),
+        "f0": model("HTMLModel", value="<p>first</p>"),
+        "f1": model("HTMLModel", value='<p>second</p><use href="#bk1-0"/>'),
+    }}
+    page = explorers.Page(state)
+    assert page.explorer_roots() == ["root"]
+    assert page.disable_live_controls() == {"root"}
+    assert state["state"]["s"]["state"]["disabled"] and state["state"]["t"]["state"]["disabled"]
+    html = page.static_explorer("root")
+    assert "second" in html and "first" not in html, "the stack's selected frame"
+    assert 'style="left:62.50%"' in html and ">2.0<" in html, "the slider at w = 2 of -8..8"
+    assert 'bk-static-button bk-static-active">nats<' in html
+    assert "width:6ch" in html and html.count("bk-static-disabled") == 2
+    assert 'id="sbk1-0"' in html and 'href="#sbk1-0"' in html, "ids renamed apart from the live widget's"
+    assert 'aria-hidden="true"' in html.split("bk-static-figure")[0], "the picture of the controls is hidden"
+
+
+def test_launch_links_open_the_page_notebook():
+    explorers = _explorers_module()
+
+    class App:
+        class config:  # noqa: N801 (a stand-in for Sphinx's config object)
+            html_theme_options = {"repository_url": "https://github.com/org/book", "repository_branch": "main",
+                                  "path_to_docs": "", "launch_buttons": {
+                                      "binderhub_url": "https://mybinder.org", "notebook_interface": "jupyterlab",
+                                      "colab_url": "https://colab.research.google.com"}}
+
+    links = explorers._launch_links(App(), "notebooks/01_x")
+    assert links == {
+        "Binder": "https://mybinder.org/v2/gh/org/book/main?urlpath=lab/tree/notebooks/01_x.ipynb",
+        "Colab": "https://colab.research.google.com/github/org/book/blob/main/notebooks/01_x.ipynb"}
+    note = explorers.live_note(links)
+    assert "running kernel" in note and note.count("<a href=") == 2
+
+
 # ------------------------------------------------------------ the static frame
 
 @pytest.mark.parametrize("path", LESSONS)
