@@ -146,6 +146,9 @@ _COLOUR = re.compile(r"\b(fill|stroke): (#[0-9a-fA-F]{6})\b")
 _ID = re.compile(r'\sid="([^"]*)"')
 _REF = re.compile(r'(?:xlink:href="#|href="#|url\(#)([^")]+)')
 _PATH_DATA = re.compile(r'\sd="([^"]*)"')
+_POSITION = re.compile(r'(\s(?:x|y|width|height)=")(-?[\d.]+)"')
+_TRANSLATE = re.compile(r"translate\(([^)]*)\)")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _NUMBER = re.compile(r"-?\d+\.\d+")
 
 
@@ -288,7 +291,8 @@ def web_svg(svg: str, prefix: str, *, alt: str | None = None, css_class: str = "
     * ids only where referenced, each starting with ``prefix`` (unique per SVG on a page);
     * colours that follow the page's theme (:func:`theme_colour`); what has no fill
       of its own (text) is drawn in ink;
-    * coordinates to 0.01 pt, whitespace collapsed;
+    * coordinates and positions to 0.01 pt, long polylines simplified (:data:`SIMPLIFY_PT`),
+      comments and whitespace dropped;
     * with ``glyphs`` (a dict shared by the frames of one explorer), the shapes of
       text glyphs are defined once for all frames (:func:`glyph_defs`) instead of
       in every frame;
@@ -312,6 +316,9 @@ def web_svg(svg: str, prefix: str, *, alt: str | None = None, css_class: str = "
     svg = svg.replace('xlink:href="', 'href="')
     svg = _COLOUR.sub(lambda m: f"{m.group(1)}: {theme_colour(m.group(2))}", svg)
     svg = _PATH_DATA.sub(_path_data, svg)
+    svg = _POSITION.sub(lambda m: m.group(1) + _NUMBER.sub(_short_number, m.group(2)) + '"', svg)
+    svg = _TRANSLATE.sub(lambda m: "translate(" + _NUMBER.sub(_short_number, m.group(1)) + ")", svg)
+    svg = _COMMENT.sub("", svg)
     svg = re.sub(r">\s+<", "><", svg).strip()
     svg = _unwrap_groups(svg)
 
