@@ -15,8 +15,8 @@ Two kinds of explorer, both built on one matplotlib ``Figure`` and one
   artists, a small transparent SVG drawn over it, and the frame's *readout*, a
   line of real page text.  Standard ipywidgets switch the frames in the browser
   (``jsdlink``), so it works on the static website with no kernel, in
-  JupyterLab, and on Colab (ipywidgets 7.7.1, where a ``Tab`` with its tab bar
-  hidden stands in for ``Stack``).
+  JupyterLab, and on Colab (ipywidgets 7.7.1, where an ``Accordion`` with its
+  headers hidden stands in for ``Stack``).
 * :func:`live_explorer` calls ``update`` from a Python callback for any value
   of its controls.  It needs a running kernel; the website shows it with its
   controls disabled and a note saying so.
@@ -508,11 +508,14 @@ class Toggle:
 
 # ------------------------------------------------------------------- widgets
 
-#: Without ``widgets.Stack`` (ipywidgets 7, as on Colab) a ``Tab`` holds the frames;
-#: this hides its tab bar and frame, so that it looks like a Stack.
-_TAB_CSS = ("<style>.bk-frames>.p-TabBar,.bk-frames>.lm-TabBar{display:none!important}"
-            ".bk-frames>.widget-tab-contents{border:0!important;padding:0!important;"
-            "background:transparent!important;overflow:visible!important}</style>")
+#: Without ``widgets.Stack`` (ipywidgets 7, as on Colab) an ``Accordion`` holds the
+#: frames (a ``Tab`` linked to a slider at its first position shows no page there);
+#: this hides its headers, borders and closed pages, so that it looks like a Stack.
+_ACCORDION_CSS = ("<style>.bk-frames>.p-Collapse>.p-Collapse-header,"
+                  ".bk-frames>.p-Collapse:not(.p-Collapse-open){display:none!important}"
+                  ".bk-frames,.bk-frames>.p-Collapse,.bk-frames>.p-Collapse>.p-Collapse-contents"
+                  "{margin:0!important;padding:0!important;border:0!important;"
+                  "background:transparent!important;overflow:visible!important}</style>")
 
 
 def _stack(children: list, index: int, layout) -> widgets.Box:
@@ -520,7 +523,7 @@ def _stack(children: list, index: int, layout) -> widgets.Box:
     if hasattr(widgets, "Stack"):
         stack = widgets.Stack(children, selected_index=index, layout=layout)
     else:  # ipywidgets 7
-        stack = widgets.Tab(children, layout=layout)
+        stack = widgets.Accordion(children, layout=layout)
         stack.selected_index = index
     stack.add_class("bk-frames")
     return stack
@@ -687,7 +690,7 @@ def frame_explorer(
     frames = build(0, {})
     update(**start_values)   # leave the figure at the first state
     background = widgets.HTML(background_svg + glyph_defs(renderer.glyphs)
-                              + ("" if hasattr(widgets, "Stack") else _TAB_CSS), layout=_cell())
+                              + ("" if hasattr(widgets, "Stack") else _ACCORDION_CSS), layout=_cell())
     background.add_class("bk-background-cell")
 
     box = Explorer([*controls, _figure_box(background, frames)])

@@ -308,15 +308,16 @@ def test_slider_start_accepts_numpy_integers():
     assert Slider("a", [1, 2, 3], "a", start=np.int64(2)).start == 2
 
 
-def test_without_stack_a_tab_with_a_hidden_bar_holds_the_frames(monkeypatch):
-    """ipywidgets 7 (Colab) has no Stack."""
+def test_without_stack_an_accordion_with_hidden_headers_holds_the_frames(monkeypatch):
+    """ipywidgets 7 (Colab) has no Stack; a Tab linked to a slider at index 0 shows no
+    page in ipywidgets 7's front end, an Accordion does."""
     monkeypatch.delattr(widgets, "Stack")
     fig, update, artists = _figure()
     box = bookkit.frame_explorer(fig, update, sliders=[Slider("v", [0.1, 0.2, 0.3], "v", start=2)],
                                  animated=artists, alt=lambda v: "x")
     _, background, stack = _parts(box)
-    assert isinstance(stack, widgets.Tab) and stack.selected_index == 2
-    assert "bk-frames" in stack._dom_classes and ".p-TabBar" in background.value
+    assert isinstance(stack, widgets.Accordion) and stack.selected_index == 2
+    assert "bk-frames" in stack._dom_classes and ".p-Collapse-header" in background.value
 
 
 def test_live_explorer_redraws_on_change():
