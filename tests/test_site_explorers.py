@@ -27,6 +27,8 @@ What is checked:
 from __future__ import annotations
 
 import gzip
+import html
+import re
 import time
 import urllib.parse
 
@@ -206,6 +208,15 @@ def test_static_first_frame_follows_the_widget_state():
     assert "width:6ch" in html and html.count("bk-static-disabled") == 2
     assert 'id="sbk1-0"' in html and 'href="#sbk1-0"' in html, "ids renamed apart from the live widget's"
     assert 'aria-hidden="true"' in html.split("bk-static-figure")[0], "the picture of the controls is hidden"
+
+
+def test_model_ids_are_shortened_everywhere():
+    explorers = _explorers_module()
+    a, b = "0123456789abcdef" * 2, "fedcba9876543210" * 2
+    state = {"state": {a: {"state": {"children": [f"IPY_MODEL_{b}"]}}, b: {"state": {}}}}
+    names = explorers.short_ids(state)
+    assert explorers._renamed(f'{{"{a}": "IPY_MODEL_{b}", "model_id": "{b}"}}', names) == \
+        '{"0": "IPY_MODEL_1", "model_id": "1"}'
 
 
 def test_launch_links_open_the_page_notebook():
@@ -561,11 +572,24 @@ def test_figures_and_explorers_take_the_theme_colours(lessons, path, mode):
 
 # -------------------------------------------------------------------- budgets
 
+def widget_state_gzip_bytes(html_file) -> int:
+    """Gzipped bytes of a page's widget state: the script beside the page that its
+    widget-state element names (data-src), or the state embedded in the element."""
+    page = html_file.read_text(encoding="utf-8")
+    tags = re.findall(r'<script type="application/vnd\.jupyter\.widget-state\+json"([^>]*)>(.*?)</script>',
+                      page, re.S)
+    data = ""
+    for attrs, body in tags:
+        src = re.search(r'data-src="([^"]*)"', attrs)
+        data += (html_file.parent / html.unescape(src.group(1))).read_text(encoding="utf-8") if src else body
+    return len(gzip.compress(data.encode("utf-8"), compresslevel=6)) if data else 0
+
+
 @pytest.mark.parametrize("path", LESSONS)
 def test_widget_state_budget(built_site, path):
-    size = sitekit.widget_state_gzip_bytes(built_site / path)
+    size = widget_state_gzip_bytes(built_site / path)
     assert 0 < size <= sitekit.WIDGET_STATE_BUDGET, (
-        f"{path} embeds {size / 1024:.0f} KiB of widget state (gzipped); the budget is "
+        f"{path} carries {size / 1024:.0f} KiB of widget state (gzipped); the budget is "
         f"{sitekit.WIDGET_STATE_BUDGET // 1024} KiB")
 
 
@@ -620,4 +644,6 @@ def test_bundle_loads_only_on_pages_with_explorers(built_site):
         if has_state:
             head = html.split("</head>", 1)[0]
             assert "widget-state+json" not in head, f"{path}: widget state in the head delays the first paint"
+            assert re.search(r'widget-state\+json" data-src="[^"]+"></script>', html), \
+                f"{path}: the widget state belongs beside the page, loaded after the first paint"
 

@@ -20,9 +20,12 @@ Listed in ``_config.yml`` (``sphinx.local_extensions``).  It does four things.
    gets the explorer's first state as plain HTML (background, first frame,
    readout and a picture of the controls), built from the widget state, so it
    shows from the first paint and with JavaScript off.  The widget state moves
-   from the page's head to the end of its body; a few lines of script load the
-   bundle once the page has loaded, or earlier when an explorer nears the
-   viewport, and the bundle swaps each static frame for the live widget.
+   out of the page's head into a script beside the page (``lesson.widgets.js``;
+   its model ids shortened, a third of its gzipped size); a few lines of script
+   load it and the bundle once the page has been painted, or earlier when an
+   explorer nears the viewport, and the bundle swaps each static frame for the
+   live widget.  A page with explorers therefore carries no widget state before
+   its first paint, and a reader without JavaScript downloads none.
 4. **Truthful live explorers.**  An explorer made by ``bookkit.live_explorer``
    needs a kernel: on the website its controls are disabled (in the widget
    state, so the static picture and the widget agree) and a note under it says
@@ -67,6 +70,8 @@ BUNDLE = f"{STATIC_DIR}/bk-widgets.js"
 PAGE_CSS = f"{STATIC_DIR}/explorers.css"
 
 STATE_TYPE = "application/vnd.jupyter.widget-state+json"
+#: The page's widget state is written beside it, as a script: lesson.html -> lesson.widgets.js.
+STATE_SUFFIX = ".widgets.js"
 VIEW_RE = re.compile(r'<script type="application/vnd\.jupyter\.widget-view\+json">(.*?)</script>', re.S)
 
 logger = logging.getLogger(__name__)
@@ -311,18 +316,20 @@ def live_note(links: dict[str, str]) -> str:
             f"disabled here, and the picture shows their first setting.{launch}</p>")
 
 
-#: Loads the widget bundle (async, never blocking) once the page's text has been parsed
-#: and painted, or earlier, when an explorer comes within a screen of the viewport.
-#: It sits at the end of the body, after every explorer.
+#: Loads the page's widget state and the widget bundle (async, never blocking) once the
+#: page's text has been parsed and painted, or earlier, when an explorer comes within a
+#: screen of the viewport.  It sits at the end of the body, after every explorer.
 LOADER_JS = """(function () {
-  var src = %s, started = false;
+  var sources = [%s, %s], started = false;
   function load() {
     if (started) return;
     started = true;
-    var s = document.createElement('script');
-    s.src = src;
-    s.async = true;
-    document.head.appendChild(s);
+    sources.forEach(function (src) {
+      var s = document.createElement('script');
+      s.src = src;
+      s.async = true;
+      document.head.appendChild(s);
+    });
   }
   function watch() {
     var slots = document.querySelectorAll('.bk-slot');
@@ -339,9 +346,22 @@ LOADER_JS = """(function () {
 })();"""
 
 
-def _script_json(data) -> str:
-    """JSON for a <script> element: nothing in it may close the element."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+def short_ids(state: dict) -> dict[str, str]:
+    """Short names for the page's widget models (their ids are random 32-digit hex,
+    about a third of a lesson's gzipped widget state)."""
+    return {model_id: format(i, "x") for i, model_id in enumerate(state["state"])}
+
+
+def _renamed(text: str, names: dict[str, str]) -> str:
+    return re.sub(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])", lambda m: names.get(m.group(0), m.group(0)), text)
+
+
+def state_script(state: dict) -> str:
+    """The widget state as a script that hands it to the widget bundle: it is loaded
+    with the bundle, after the first paint, not with the page's text."""
+    data = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+    return (f"window.bkWidgetState={data};\n"
+            "document.dispatchEvent(new Event('bk-widget-state'));\n")
 
 
 def explorers_in_page(app, pagename, templatename, context, doctree) -> None:
@@ -352,26 +372,32 @@ def explorers_in_page(app, pagename, templatename, context, doctree) -> None:
     state_scripts = [s for s in scripts if getattr(s, "attributes", {}).get("type") == STATE_TYPE]
     if not state_scripts:
         return
-    state = json.loads(state_scripts[0].attributes["body"])
+    names = short_ids(json.loads(state_scripts[0].attributes["body"]))
+    state = json.loads(_renamed(state_scripts[0].attributes["body"], names))
     for s in state_scripts:
-        scripts.remove(s)  # moved to the end of the body, after the text a reader came for
+        scripts.remove(s)  # loaded after the first paint, from its own file (below)
     page = Page(state)
     live = page.disable_live_controls()
     links = _launch_links(app, pagename) if live else {}
 
     def slot(match: re.Match) -> str:
-        spec = json.loads(html.unescape(match.group(1)))
+        spec = json.loads(_renamed(html.unescape(match.group(1)), names))
         root = spec.get("model_id")
         if root not in page.models or "bk-explorer" not in page.classes(root):
             return match.group(0)
         note = live_note(links) if root in live else ""
         kind = "bk-slot-live" if root in live else "bk-slot-frames"
-        return f'<div class="bk-slot {kind}">{page.static_explorer(root)}{match.group(0)}</div>{note}'
+        view = f'<script type="application/vnd.jupyter.widget-view+json">{json.dumps(spec)}</script>'
+        return f'<div class="bk-slot {kind}">{page.static_explorer(root)}{view}</div>{note}'
 
     body = VIEW_RE.sub(slot, body)
+    state_file = pathlib.Path(app.outdir, pagename + STATE_SUFFIX)
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    state_file.write_text(state_script(page.state), encoding="utf-8")
     pathto = context["pathto"]
-    loader = LOADER_JS % json.dumps(pathto(f"_static/{BUNDLE}", 1))
-    context["body"] = (body + f'\n<script type="{STATE_TYPE}">{_script_json(page.state)}</script>\n'
+    state_url = pathto(pagename + STATE_SUFFIX, 1)
+    loader = LOADER_JS % (json.dumps(state_url), json.dumps(pathto(f"_static/{BUNDLE}", 1)))
+    context["body"] = (body + f'\n<script type="{STATE_TYPE}" data-src="{html.escape(state_url)}"></script>\n'
                        f"<script>{loader}</script>\n")
     app.add_css_file(PAGE_CSS)
 

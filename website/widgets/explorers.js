@@ -1,26 +1,25 @@
 /* The book's widget front end: ipywidgets' own packages, only the views the book uses.
  *
  * Built by website/explorers.py with esbuild (pinned in website/package.json)
- * into _static/widgets/bk-widgets.js (+ .css).  A page that embeds widget state
- * loads it after its first paint (a small loader that website/explorers.py
- * puts into the page: when the page has loaded, or earlier when an explorer
- * nears the viewport).  It renders every widget view of the page from the
- * embedded state, nearest the viewport first, each in place of the static
- * first frame the build put beside it.
+ * into _static/widgets/bk-widgets.js (+ .css).  A page with widgets loads it,
+ * with the page's widget state, after its first paint (a small loader that
+ * website/explorers.py puts into the page, which also starts it when an
+ * explorer nears the viewport).  It renders every widget view of the page from
+ * that state, nearest the viewport first, each in place of the static first
+ * frame the build put beside it.
  */
 import { ManagerBase } from '@jupyter-widgets/base-manager';
 import { LayoutModel, LayoutView, StyleModel, StyleView } from '@jupyter-widgets/base';
 import { Widget } from '@lumino/widgets';
 import { BoxModel, BoxView, VBoxModel, VBoxView, HBoxModel, HBoxView } from '@jupyter-widgets/controls/lib/widget_box';
 import { StackModel, StackView } from '@jupyter-widgets/controls/lib/widget_selectioncontainer';
-import { HTMLModel, HTMLView, HTMLStyleModel, LabelModel, LabelView, LabelStyleModel } from '@jupyter-widgets/controls/lib/widget_string';
+import { HTMLModel, HTMLView, HTMLStyleModel } from '@jupyter-widgets/controls/lib/widget_string';
 import {
   SelectionSliderModel, SelectionSliderView, ToggleButtonsModel, ToggleButtonsView,
   ToggleButtonsStyleModel, DropdownModel, DropdownView,
 } from '@jupyter-widgets/controls/lib/widget_selection';
 import { FloatSliderModel, FloatSliderView, FloatLogSliderModel, FloatLogSliderView } from '@jupyter-widgets/controls/lib/widget_float';
-import { IntSliderModel, IntSliderView, SliderStyleModel } from '@jupyter-widgets/controls/lib/widget_int';
-import { CheckboxModel, CheckboxView, CheckboxStyleModel } from '@jupyter-widgets/controls/lib/widget_bool';
+import { SliderStyleModel } from '@jupyter-widgets/controls/lib/widget_int';
 import { DescriptionStyleModel } from '@jupyter-widgets/controls/lib/widget_description';
 import { LinkModel, DirectionalLinkModel } from '@jupyter-widgets/controls/lib/widget_link';
 import '@jupyter-widgets/controls/css/widgets-base.css';
@@ -31,12 +30,11 @@ const CLASSES = {
   '@jupyter-widgets/controls': {
     BoxModel, BoxView, VBoxModel, VBoxView, HBoxModel, HBoxView,
     StackModel, StackView,
-    HTMLModel, HTMLView, HTMLStyleModel, LabelModel, LabelView, LabelStyleModel,
+    HTMLModel, HTMLView, HTMLStyleModel,
     SelectionSliderModel, SelectionSliderView, ToggleButtonsModel, ToggleButtonsView,
     ToggleButtonsStyleModel, DropdownModel, DropdownView,
     FloatSliderModel, FloatSliderView, FloatLogSliderModel, FloatLogSliderView,
-    IntSliderModel, IntSliderView, SliderStyleModel,
-    CheckboxModel, CheckboxView, CheckboxStyleModel,
+    SliderStyleModel,
     DescriptionStyleModel,
     LinkModel, DirectionalLinkModel,
   },
@@ -91,6 +89,16 @@ function stylesheet() {
   });
 }
 
+/* The page's widget state: embedded in the page, or (as the book's build writes it)
+ * in a script beside the page that the page loads with this bundle (data-src). */
+async function widgetState(tag) {
+  if (tag.textContent.trim()) return JSON.parse(tag.textContent);
+  if (!window.bkWidgetState) {
+    await new Promise((resolve) => document.addEventListener('bk-widget-state', resolve, { once: true }));
+  }
+  return window.bkWidgetState;
+}
+
 /* Resolves when the view and every view inside it are displayed (ipywidgets
  * creates the views of a box's children asynchronously). */
 async function settled(view) {
@@ -142,7 +150,7 @@ async function main() {
   performance.mark('bk-widgets-start');
   const css = stylesheet();
   const manager = new BookWidgetManager();
-  await manager.set_state(JSON.parse(tag.textContent));
+  await manager.set_state(await widgetState(tag));
   performance.mark('bk-widgets-state');
   await css;
   const scripts = Array.from(document.querySelectorAll(VIEW));
