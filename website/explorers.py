@@ -131,10 +131,14 @@ def _image_path(app, node) -> pathlib.Path | None:
 
 
 def inline_figures(app, doctree, docname) -> None:
-    """Put every SVG figure of a notebook page into the page as inline, theme-aware SVG."""
+    """Put every SVG figure of a notebook page into the page as inline, theme-aware SVG.
+
+    The figures of a page share their text's glyph shapes: defined once, in an
+    invisible SVG before the first figure, instead of in every figure.
+    """
     if app.builder.format != "html":
         return
-    bookkit = None
+    bookkit, glyphs, done = None, {}, []
     for n, node in enumerate(list(doctree.findall(nodes.image))):
         if not str(node.get("uri", "")).endswith(".svg") or "jupyter_execute" not in str(node.get("uri", "")):
             continue
@@ -147,8 +151,12 @@ def inline_figures(app, doctree, docname) -> None:
         if not alt.strip():
             logger.warning("explorers: a figure has no alt text (cell metadata mystnb.image.alt)",
                            location=node)
-        svg = bookkit.web_svg(path.read_text(encoding="utf-8"), f"f{n:x}-", alt=alt, css_class="bk-figure-svg")
-        node.replace_self(nodes.raw("", f'<div class="bk-figure-image">{svg}</div>', format="html"))
+        svg = bookkit.web_svg(path.read_text(encoding="utf-8"), f"f{n:x}-", alt=alt, css_class="bk-figure-svg",
+                              glyphs=glyphs, glyph_prefix="fg-")
+        done.append((node, svg))
+    for i, (node, svg) in enumerate(done):
+        defs = bookkit.glyph_defs(glyphs) if i == 0 else ""
+        node.replace_self(nodes.raw("", f'<div class="bk-figure-image">{defs}{svg}</div>', format="html"))
 
 
 # ------------------------------------------------------------- widgets on a page
