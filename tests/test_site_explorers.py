@@ -499,7 +499,7 @@ def test_touch_targets_full_width_sliders_and_aligned_labels(lessons, path):
 def test_figures_are_inline_svg_with_alt_text(lessons, path):
     page = lessons[path].pages["static"]
     figures = page.evaluate("""() => ({
-      svgs: Array.from(document.querySelectorAll('.bk-figure-image > svg')).map(s => s.getAttribute('aria-label')),
+      svgs: Array.from(document.querySelectorAll('.bk-figure-image > svg.bk-figure-svg')).map(s => s.getAttribute('aria-label')),
       rasters: Array.from(document.querySelectorAll('main .cell_output img')).map(i => i.src.slice(0, 60)),
     })""")
     assert figures["svgs"], f"{path} shows no inline SVG figure"
