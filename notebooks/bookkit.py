@@ -370,7 +370,7 @@ class FrameRenderer:
         fig.set_layout_engine("none")        # ... and keep that layout
         self.width, self.height = (float(v) * 72 for v in fig.get_size_inches())
 
-    def _blank(self) -> io.StringIO:
+    def _blank(self) -> tuple[io.StringIO, RendererSVG]:
         buf = io.StringIO()
         return buf, RendererSVG(self.width, self.height, buf, image_dpi=72, metadata=_SVG_METADATA)
 
@@ -591,9 +591,11 @@ def frame_explorer(
 
     ``update(**values)`` moves the figure's ``animated`` artists to the state
     where each slider (and the toggle) has the given value; ``readout(**values)``
-    is the text shown under the picture (the numbers the reader watches), and
-    ``alt(**values)`` describes the picture.  One slider gives a row of frames,
-    two a grid; a toggle multiplies them.  The figure is left at the first state.
+    is the text shown under the picture (the numbers the reader watches; it
+    states each slider's value as the slider shows it, which the website's tests
+    check), and ``alt(**values)`` describes the picture.  Without a readout the
+    controls' values are shown.  One slider gives a row of frames, two a grid; a
+    toggle multiplies them.  The figure is left at the first state.
 
     The first call form, ``frame_explorer(fig, update, values, description=...,
     alt=..., start=..., choices=...)`` with ``update(v)`` or ``update(v, c)``, is
