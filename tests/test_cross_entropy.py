@@ -318,7 +318,7 @@ def test_bad_input_raises_clear_value_error(call, message):
 @pytest.fixture(scope="module")
 def taught():
     funcs = lessons.taught_functions(LESSON)
-    assert set(funcs) == {"cross_entropy", "log_softmax"}
+    assert {"cross_entropy", "log_softmax"} <= set(funcs)
     return funcs
 
 
