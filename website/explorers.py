@@ -22,9 +22,8 @@ Listed in ``_config.yml`` (``sphinx.local_extensions``).  It does four things.
    shows from the first paint and with JavaScript off.  The widget state moves
    out of the page's head into a script beside the page (``lesson.widgets.js``;
    its model ids shortened, a third of its gzipped size); a few lines of script
-   load it and the bundle once the page has been painted, or earlier when an
-   explorer nears the viewport, and the bundle swaps each static frame for the
-   live widget.  A page with explorers therefore carries no widget state before
+   in the head load it and the bundle as soon as the page has first been
+   painted, and the bundle swaps each static frame for the live widget.  A page with explorers therefore carries no widget state before
    its first paint, and a reader without JavaScript downloads none.
 4. **Truthful live explorers.**  An explorer made by ``bookkit.live_explorer``
    needs a kernel: on the website its controls are disabled (in the widget
@@ -324,33 +323,33 @@ def live_note(links: dict[str, str]) -> str:
             f"disabled here, and the picture shows their first setting.{launch}</p>")
 
 
-#: Loads the page's widget state and the widget bundle (async, never blocking) once the
-#: page's text has been parsed and painted, or earlier, when an explorer comes within a
-#: screen of the viewport.  It sits at the end of the body, after every explorer.
+#: Loads the page's widget state and the widget bundle (async, never blocking) as soon as
+#: the page has first been painted; they download while the rest of the page is read in,
+#: and the bundle renders the explorers once the page's HTML is complete.  It sits in the
+#: page's head.
 LOADER_JS = """(function () {
-  var sources = [%s, %s], started = false;
+  var started = false;
   function load() {
     if (started) return;
     started = true;
-    sources.forEach(function (src) {
+    [%s, %s].forEach(function (src) {
       var s = document.createElement('script');
       s.src = src;
       s.async = true;
       document.head.appendChild(s);
     });
   }
-  function watch() {
-    var slots = document.querySelectorAll('.bk-slot');
-    if (!slots.length) return;
-    if ('IntersectionObserver' in window) {
-      var io = new IntersectionObserver(function (entries) {
-        for (var i = 0; i < entries.length; i++) if (entries[i].isIntersecting) { io.disconnect(); load(); return; }
-      }, {rootMargin: '100%% 0px'});
-      for (var i = 0; i < slots.length; i++) io.observe(slots[i]);
-    }
-    requestAnimationFrame(function () { setTimeout(load, 0); });  // after the next paint
+  function painted() {  // the first paint with content has happened (or cannot be known)
+    return !(window.performance && performance.getEntriesByName && window.PerformanceObserver &&
+             (PerformanceObserver.supportedEntryTypes || []).indexOf('paint') >= 0) ||
+           performance.getEntriesByName('first-contentful-paint').length > 0;
   }
-  watch();  // this script comes after every explorer on the page
+  function tick() {
+    if (painted()) load();
+    else requestAnimationFrame(function () { setTimeout(tick, 0); });
+  }
+  requestAnimationFrame(function () { setTimeout(tick, 0); });
+  document.addEventListener('DOMContentLoaded', function () { setTimeout(load, 0); });
 })();"""
 
 
@@ -405,9 +404,9 @@ def explorers_in_page(app, pagename, templatename, context, doctree) -> None:
     pathto = context["pathto"]
     state_url = pathto(pagename + STATE_SUFFIX, 1)
     loader = LOADER_JS % (json.dumps(state_url), json.dumps(pathto(f"_static/{BUNDLE}", 1)))
-    context["body"] = (body + f'\n<script type="{STATE_TYPE}" data-src="{html.escape(state_url)}"></script>\n'
-                       f"<script>{loader}</script>\n")
+    context["body"] = body + f'\n<script type="{STATE_TYPE}" data-src="{html.escape(state_url)}"></script>\n'
     app.add_css_file(PAGE_CSS)
+    app.add_js_file(None, body=loader)
 
 
 def setup(app):

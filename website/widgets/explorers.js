@@ -2,11 +2,11 @@
  *
  * Built by website/explorers.py with esbuild (pinned in website/package.json)
  * into _static/widgets/bk-widgets.js (+ .css).  A page with widgets loads it,
- * with the page's widget state, after its first paint (a small loader that
- * website/explorers.py puts into the page, which also starts it when an
- * explorer nears the viewport).  It renders every widget view of the page from
- * that state, nearest the viewport first, each in place of the static first
- * frame the build put beside it.
+ * with the page's widget state, right after its first paint (a small loader
+ * that website/explorers.py puts into the page's head).  Once the page's HTML
+ * is complete it renders every widget view of the page from that state,
+ * nearest the viewport first, each in place of the static first frame the
+ * build put beside it.
  */
 import { ManagerBase } from '@jupyter-widgets/base-manager';
 import { LayoutModel, LayoutView, StyleModel, StyleView } from '@jupyter-widgets/base';
