@@ -1,0 +1,216 @@
+"""The site's own copies of its JavaScript, and only the bytes a page uses.
+
+A local Sphinx extension (``_config.yml``: ``sphinx.local_extensions``), so that the
+ecosystem's own command, ``jupyter-book build .``, builds the complete site.
+
+1. **Vendored packages.** The files of the npm packages pinned in
+   ``website/package-lock.json`` that the pages load (:data:`VENDORED_FILES`) are
+   copied from ``website/node_modules/`` into the site's ``_static/``. When
+   ``node_modules/`` is missing or was installed from another lock file, the build
+   stops at once with the step that fixes it (``npm ci`` in ``website/``).
+2. **Icons.** The theme draws about fifteen icons from Font Awesome web fonts
+   (157 kB for the solid font alone, plus a 1.5 MB script). Each icon becomes an
+   inline SVG, its path taken from the theme's own copy of Font Awesome, so the
+   icons need no font, no script and no request, and work on ``file://`` (where a
+   CSS mask from a file URL is blocked). The icon rules and ``@font-face`` of the
+   theme's stylesheet, and the theme's icon fonts, are left out of the site.
+3. **Unused theme CSS/JS.** The theme's 1.5 MB Font Awesome script and
+   sphinx-thebe's files (no live code on this site) are not linked; sphinx-design's are linked only on pages that use it; the launch
+   buttons' logos load only when their menu opens (``loading="lazy"``); the
+   scripts in ``<head>`` are deferred so they do not hold back the first paint.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import re
+import shutil
+
+from sphinx.errors import SphinxError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+HERE = pathlib.Path(__file__).resolve().parent
+NODE_MODULES = HERE / "node_modules"
+LOCK = HERE / "package-lock.json"
+
+#: (glob under website/node_modules/, folder under the site's _static/). Only what
+#: the pages load: the widget manager's standalone bundle `embed.js` (the standard
+#: widgets, no RequireJS) with its licence and the Font Awesome 5 fonts its
+#: stylesheet names (woff2 only). The explorers' lean bundle replaces these.
+VENDORED_FILES = [
+    ("@jupyter-widgets/html-manager/dist/embed.js", "jupyter-widgets"),
+    ("@jupyter-widgets/html-manager/dist/embed.js.LICENSE.txt", "jupyter-widgets"),
+    ("@jupyter-widgets/html-manager/dist/*.woff2", "jupyter-widgets"),
+]
+#: npm packages the build reads (vendored above, or run: KaTeX renders the math).
+PACKAGES = ["@jupyter-widgets/html-manager", "katex"]
+
+
+class AssetError(SphinxError):
+    category = "Site JavaScript missing"
+
+
+# -------------------------------------------------------------- npm packages
+
+def check_node_modules() -> None:
+    """Stop with the step that fixes it when node_modules/ is missing or stale."""
+    fix = ("run `npm ci --ignore-scripts` in website/ (or build with "
+           "`python scripts/build_book.py`, which runs it for you)")
+    if not NODE_MODULES.is_dir():
+        raise AssetError(f"website/node_modules/ is missing: the site serves its own JavaScript "
+                         f"and renders its math with KaTeX at build time; {fix}")
+    locked = json.loads(LOCK.read_text(encoding="utf-8")).get("packages", {})
+    for package in PACKAGES:
+        manifest = NODE_MODULES / package / "package.json"
+        want = locked.get(f"node_modules/{package}", {}).get("version")
+        have = json.loads(manifest.read_text(encoding="utf-8")).get("version") if manifest.exists() else None
+        if have != want:
+            raise AssetError(f"website/node_modules/{package} is {have or 'missing'}, but "
+                             f"website/package-lock.json pins {want}: {fix}")
+
+
+def vendor(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    static = pathlib.Path(app.outdir, "_static")
+    for pattern, dest in VENDORED_FILES:
+        matches = sorted(NODE_MODULES.glob(pattern))
+        if not matches:
+            raise AssetError(f"website/node_modules/{pattern} is missing: run `npm ci "
+                             f"--ignore-scripts` in website/")
+        for src in matches:
+            target = static / dest / src.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, target)
+
+
+# ----------------------------------------------------------------------- icons
+
+#: Classes of Font Awesome that style an icon instead of naming it.
+_MODIFIERS = {"fa", "fas", "far", "fab", "fa-solid", "fa-regular", "fa-brands", "fa-lg", "fa-xs",
+              "fa-sm", "fa-xl", "fa-2x", "fa-3x", "fa-fw", "fa-spin", "fa-pulse", "fa-border"}
+_ICON_TAG_RE = re.compile(r'<(i|span)\s+class="([^"]*\bfa-[^"]*)"([^>]*)>\s*</\1>')
+_PACK_END_RE = re.compile(r'\b[a-z]\("(fas|far|fab)",([a-zA-Z_$][\w$]*)\)')
+_ENTRY_RE = re.compile(r'(?:"([a-z0-9-]+)"|([a-z][a-z0-9]*)):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]+)"\]')
+
+
+def font_awesome_paths(theme_js: pathlib.Path) -> dict[tuple[str, str], tuple[int, int, str]]:
+    """{(pack, name): (width, height, path)} from the theme's Font Awesome script."""
+    text = theme_js.read_text(encoding="utf-8")
+    icons, start = {}, 0
+    for end in _PACK_END_RE.finditer(text):
+        pack = {"fas": "solid", "far": "regular", "fab": "brands"}[end.group(1)]
+        block = text[text.rfind("var " + end.group(2) + "={", start, end.start()):end.start()]
+        for match in _ENTRY_RE.finditer(block):
+            name = match.group(1) or match.group(2)
+            icons.setdefault((pack, name), (int(match.group(3)), int(match.group(4)), match.group(5)))
+        start = end.end()
+    return icons
+
+
+def _theme_fontawesome_js() -> pathlib.Path:
+    import pydata_sphinx_theme
+
+    return (pathlib.Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+            / "static" / "scripts" / "fontawesome.js")
+
+
+def inline_icons(html: str, icons: dict, missing: set) -> str:
+    def svg(match: re.Match) -> str:
+        classes = match.group(2).split()
+        names = [c[3:] for c in classes if c.startswith("fa-") and c not in _MODIFIERS]
+        pack = ("brands" if {"fab", "fa-brands"} & set(classes) else
+                "regular" if {"far", "fa-regular"} & set(classes) else "solid")
+        found = [icons[(pack, n)] for n in names if (pack, n) in icons]
+        if not found:
+            missing.add(" ".join(classes))
+            return match.group(0)
+        width, height, path = found[0]
+        attrs = match.group(3).rstrip()
+        return (f'<svg class="{" ".join(classes)} book-icon" viewBox="0 0 {width} {height}" '
+                f'width="{width / height:.3g}em" height="1em" fill="currentColor" aria-hidden="true" '
+                f'focusable="false"{attrs}><path d="{path}"/></svg>')
+
+    return _ICON_TAG_RE.sub(svg, html)
+
+
+_FA_RULE_RE = re.compile(r'(?:\.fa-[\w-]+:before,?)+\{content:"[^"]*"\}'
+                         r'|@font-face\{font-display:block;font-family:Font Awesome[^}]*\}')
+
+
+def slim_theme_css(css: str) -> str:
+    """The theme's stylesheet without Font Awesome's glyph rules and fonts."""
+    return _FA_RULE_RE.sub("", css)
+
+
+# ------------------------------------------------------------ unused theme files
+
+_THEBE_RE = re.compile(r'\s*<(?:link|script)\b[^>]*(?:href|src)="[^"]*sphinx-thebe\.(?:css|js)[^"]*"[^>]*>(?:</script>)?')
+_DESIGN_RE = re.compile(r'\s*<(?:link|script)\b[^>]*(?:href|src)="[^"]*(?:sphinx-design\.min\.css|design-tabs\.js)[^"]*"[^>]*>(?:</script>)?')
+_FONTAWESOME_JS_RE = re.compile(r'\s*<script src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+_LOGO_RE = re.compile(r'<img ([^>]*src="[^"]*_static/images/logo_[a-z]+\.(?:png|svg)")')
+_DESIGN_USE_RE = re.compile(r'class="[^"]*\bsd-')
+
+
+_HEAD_SCRIPT_RE = re.compile(r'<script src="([^"]+)"></script>')
+
+
+def _defer(head: str) -> str:
+    """Scripts in <head> run after the page is parsed (in order), so they do not hold
+    back the first paint; documentation_options.js stays first, for the inline
+    scripts that read DOCUMENTATION_OPTIONS."""
+    return _HEAD_SCRIPT_RE.sub(
+        lambda m: m.group(0) if "documentation_options.js" in m.group(1)
+        else f'<script defer src="{m.group(1)}"></script>', head)
+
+
+def slim_page(html: str) -> str:
+    html = _FONTAWESOME_JS_RE.sub("", _THEBE_RE.sub("", html))
+    head_end = html.find("</head>")
+    if head_end > 0 and "searchtools.js" not in html[:head_end]:
+        html = _defer(html[:head_end]) + html[head_end:]
+    if not _DESIGN_USE_RE.search(html):
+        html = _DESIGN_RE.sub("", html)
+    return _LOGO_RE.sub(r'<img loading="lazy" \1', html)
+
+
+def finish(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    out = pathlib.Path(app.outdir)
+    icons = font_awesome_paths(_theme_fontawesome_js())
+    missing: set[str] = set()
+    for page in out.rglob("*.html"):
+        if any(part.startswith(("_", ".")) for part in page.relative_to(out).parts[:-1]):
+            continue
+        text = page.read_text(encoding="utf-8")
+        slim = slim_page(inline_icons(text, icons, missing))
+        if slim != text:
+            page.write_text(slim, encoding="utf-8")
+    if missing:
+        logger.warning(f"no inline SVG for the icon(s) {sorted(missing)}: they would need the "
+                       "theme's icon font", type="site")
+    css = out / "_static" / "styles" / "pydata-sphinx-theme.css"
+    if css.exists():
+        css.write_text(slim_theme_css(css.read_text(encoding="utf-8")), encoding="utf-8")
+    shutil.rmtree(out / "_static" / "vendor" / "fontawesome", ignore_errors=True)
+    for unused in ("sphinx-thebe.css", "sphinx-thebe.js", "scripts/fontawesome.js",
+                   "scripts/fontawesome.js.map", "scripts/fontawesome.js.LICENSE.txt"):
+        if (out / "_static" / unused).exists():
+            os.remove(out / "_static" / unused)
+
+
+def start(app) -> None:
+    if app.builder.format == "html":
+        check_node_modules()
+
+
+def setup(app):
+    app.connect("builder-inited", start)
+    app.connect("build-finished", vendor)
+    app.connect("build-finished", finish)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
