@@ -47,6 +47,11 @@ WIDGET_STATE_BUDGET = 200 * 1024
 
 # ------------------------------------------------------------------------- pages
 
+def book_title() -> str:
+    """The book's title, from _config.yml."""
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+
+
 def toc_documents() -> list[str]:
     """Every page listed in _toc.yml, in reading order, as html paths relative to the site."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))

@@ -20,7 +20,8 @@ It names the home page by the book's title alone (the theme would write
 gives the site a favicon (``static/favicon.svg``: no 404 on every first
 visit), and adds to the search page ``static/book-search.js`` (snippets of
 the lesson's text, not the page's buttons; formulas as text; each result once;
-a note where a page opened from a file cannot show snippets).
+a note where a page opened from a file cannot show snippets), and links the
+print stylesheet ``static/book-print.css`` (``media="print"``).
 
 Finally it makes the figures lighter.  After the build, every opaque PNG in
 ``_images/`` (the lessons' matplotlib figures, RGBA with a white background)
@@ -121,6 +122,11 @@ def search_page(app, pagename, templatename, context, doctree) -> None:
         app.add_js_file("book-search.js", loading_method="defer")
 
 
+def print_stylesheet(app) -> None:
+    """The book on paper (static/book-print.css): not render-blocking on screen."""
+    app.add_css_file("book-print.css", media="print")
+
+
 def default_favicon(app, config) -> None:
     if not config.html_favicon:
         config.html_favicon = str(HERE / "static" / "favicon.svg")
@@ -128,6 +134,7 @@ def default_favicon(app, config) -> None:
 
 def setup(app):
     app.connect("config-inited", default_favicon)
+    app.connect("builder-inited", print_stylesheet)
     app.connect("build-finished", home_title)
     app.connect("html-page-context", search_page)
     # Late priority: run after the extensions that add per-page scripts (myst-nb's widgets).

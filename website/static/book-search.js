@@ -9,6 +9,8 @@
  *   KaTeX's drawing.
  * - A page or section appears once in the results, however many ways it
  *   matched (its title, its words).
+ * - A glossary term is found by its abbreviation ("KL", "CE", "NLL"): a
+ *   section title that ends in "(KL)" is the first result for "KL".
  * - Opened from a file (file://), a browser will not let the page read the
  *   other pages, which the snippets need: the results are listed without
  *   snippets, with a note on how to serve the site.
@@ -45,9 +47,30 @@
     return scope.textContent.replace(/\s+/g, " ").trim();
   };
 
+  /* Section titles that end in their abbreviation, "KL divergence (KL)" or
+   * "Cross-entropy (CE, log loss)": a query that is one of those abbreviations
+   * finds the section first (Sphinx matches a title only when the query is at
+   * least half as long as it). */
+  function abbreviationResults(query) {
+    var q = query.trim().toLowerCase(), index = Search._index, found = [];
+    if (!/^[a-z0-9]{2,6}$/.test(q) || !index || !index.alltitles) return found;
+    Object.entries(index.alltitles).forEach(function (entry) {
+      var m = /\(([^()]+)\)\s*$/.exec(entry[0]);
+      if (!m) return;
+      var abbreviations = m[1].split(/[,;]|\bor\b/).map(function (a) { return a.trim().toLowerCase(); });
+      if (abbreviations.indexOf(q) < 0) return;
+      entry[1].forEach(function (hit) {
+        var file = hit[0], id = hit[1];
+        found.push([index.docnames[file], index.titles[file] + " > " + entry[0], id ? "#" + id : "",
+                    null, 1000, index.filenames[file]]);
+      });
+    });
+    return found;
+  }
+
   var perform = Search._performSearch;
-  Search._performSearch = function () {
-    var results = perform.apply(this, arguments);
+  Search._performSearch = function (query) {
+    var results = perform.apply(this, arguments).concat(abbreviationResults(query));
     // Best results are last (the page shows them from the end): keep the best of each.
     var seen = new Set(), kept = [];
     for (var i = results.length - 1; i >= 0; i--) {

@@ -58,3 +58,55 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark);
   else mark();
 })();
+
+/* A display equation wider than the column scrolls inside its own box
+ * (book.css): make such a box focusable and named, so that the keyboard can
+ * scroll it and a screen reader says what it is. */
+(function () {
+  function mark(box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle("book-scrolls", scrolls);
+    if (scrolls) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "Equation, scrolls sideways");
+    } else if (box.hasAttribute("tabindex")) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  }
+  function start() {
+    var boxes = document.querySelectorAll("div.math");
+    if (!boxes.length) return;
+    var observer = new ResizeObserver(function (entries) {
+      entries.forEach(function (entry) { mark(entry.target); });
+    });
+    boxes.forEach(function (box) { mark(box); observer.observe(box); });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
+
+/* Printing (book-print.css): every folded cell and solution prints open, and
+ * closes again afterwards. scripts/book_pdf.py calls bookPrepareForPrint()
+ * itself, since printing to PDF from the DevTools protocol sends no
+ * beforeprint event. */
+(function () {
+  var opened = [];
+  window.bookPrepareForPrint = function () {
+    document.querySelectorAll("details:not([open])").forEach(function (d) {
+      d.open = true;
+      opened.push(d);
+    });
+    document.querySelectorAll(".toggle-hidden, .toggle.toggle-hidden").forEach(function (el) {
+      el.classList.remove("toggle-hidden");
+    });
+  };
+  window.bookAfterPrint = function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  };
+  window.addEventListener("beforeprint", window.bookPrepareForPrint);
+  window.addEventListener("afterprint", window.bookAfterPrint);
+})();
