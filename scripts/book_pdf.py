@@ -60,15 +60,24 @@ def print_pages(html_dir: pathlib.Path, browser=None) -> list[tuple[str, str, by
                 page = sitekit.new_page(context)
                 page.goto(base + path)
                 sitekit.wait_until_ready(page, timeout_ms=60_000)
-                page.emulate_media(media="print")
-                page.evaluate("() => window.bookPrepareForPrint && window.bookPrepareForPrint()")
-                title = page.evaluate("() => (document.querySelector('article h1') || {}).textContent || document.title")
-                printed.append((path, re.sub(r"\s+", " ", title.replace("#", "")).strip(),
-                                page.pdf(**PDF_OPTIONS)))
+                printed.append((path, *print_page(page)))
                 page.close()
         finally:
             context.close()
     return printed
+
+
+def print_page(page) -> tuple[str, bytes]:
+    """(title, PDF) of a loaded, ready page, printed as a reader's "Print" would."""
+    title = page.evaluate("() => (document.querySelector('article h1') || {}).textContent || document.title")
+    page.emulate_media(media="print")
+    page.evaluate("() => window.bookPrepareForPrint && window.bookPrepareForPrint()")
+    try:
+        data = page.pdf(**PDF_OPTIONS)
+    finally:
+        page.evaluate("() => window.bookAfterPrint && window.bookAfterPrint()")
+        page.emulate_media(media="screen")
+    return re.sub(r"\s+", " ", title.replace("#", "")).strip(), data
 
 
 def join(printed: list[tuple[str, str, bytes]]) -> bytes:
