@@ -26,17 +26,59 @@
     ".katex-html", ".katex-mathml annotation",
   ].join(",");
 
-  /* Formula text as a reader would say it: "H(p, q) = H(p) + D(p‖q)". */
-  function mathText(math) {
-    var text = math.textContent.replace(/\u2061/g, " ").replace(/[\u2062\u2063]/g, "");
-    return text.replace(/\s*([=<>≤≥≠≈+−×·])\s*/g, " $1 ").replace(/,\s*/g, ", ").replace(/\s+/g, " ").trim();
+  /* Formula text as a reader would say it, from KaTeX's MathML: "H(p) = ∑ᵢ pᵢ log pᵢ"
+   * (the same reading as website/katex_math.py gives the page titles). */
+  var SUB = {"0": "₀", "1": "₁", "2": "₂", "3": "₃", "4": "₄", "5": "₅", "6": "₆", "7": "₇", "8": "₈",
+             "9": "₉", "+": "₊", "-": "₋", "=": "₌", "(": "₍", ")": "₎", a: "ₐ", e: "ₑ", o: "ₒ",
+             x: "ₓ", h: "ₕ", k: "ₖ", l: "ₗ", m: "ₘ", n: "ₙ", p: "ₚ", s: "ₛ", t: "ₜ", i: "ᵢ",
+             j: "ⱼ", r: "ᵣ", u: "ᵤ", v: "ᵥ"};
+  var SUP = {"0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸",
+             "9": "⁹", "+": "⁺", "-": "⁻", "=": "⁼", "(": "⁽", ")": "⁾", n: "ⁿ", i: "ⁱ"};
+  var SPACED = "=<>≤≥≠≈≡∼≃∝∈∉⊂⊆→←↦⇒⇔+×·∣−";
+  function script(text, table, mark) {
+    text = text.replace(/−/g, "-").trim();
+    var chars = Array.from(text);
+    if (chars.length && chars.every(function (c) { return c in table; })) {
+      return chars.map(function (c) { return table[c]; }).join("");
+    }
+    return chars.length <= 1 ? mark + text : mark + "(" + text + ")";
+  }
+  function mathText(el) {
+    var tag = el.localName, kids = Array.from(el.children);
+    var t = function (k) { return mathText(k); };
+    switch (tag) {
+      case "annotation": case "mphantom": return "";
+      case "mi": case "mn": case "mtext": case "ms": return el.textContent;
+      case "mo": {
+        var op = el.textContent.trim();
+        if (op === "\u2061") return " ";
+        if (op === "\u2062" || op === "\u2063") return "";
+        return SPACED.indexOf(op) >= 0 && op ? " " + op + " " : (op === "," ? ", " : op);
+      }
+      case "mspace": return " ";
+      case "mfrac": {
+        var wrap = function (s) { s = s.trim(); return /^[\w.]+$/.test(s) ? s : "(" + s + ")"; };
+        return kids.length === 2 ? wrap(t(kids[0])) + "/" + wrap(t(kids[1])) : kids.map(t).join("");
+      }
+      case "msqrt": return "√(" + kids.map(t).join("").trim() + ")";
+      case "msub": case "munder": return kids.length === 2 ? t(kids[0]) + script(t(kids[1]), SUB, "_") : kids.map(t).join("");
+      case "msup": case "mover": return kids.length === 2 ? t(kids[0]) + script(t(kids[1]), SUP, "^") : kids.map(t).join("");
+      case "msubsup": case "munderover":
+        return kids.length === 3 ? t(kids[0]) + script(t(kids[1]), SUB, "_") + script(t(kids[2]), SUP, "^") : kids.map(t).join("");
+      case "mtable": return kids.map(function (k) { return t(k).trim(); }).join("; ");
+      default: return kids.length ? kids.map(t).join("") : el.textContent;
+    }
+  }
+  function readFormula(math) {
+    return mathText(math).replace(/\s+/g, " ").replace(/\(\s+/g, "(").replace(/\s+\)/g, ")")
+      .replace(/\s+([,.;:])/g, "$1").trim();
   }
 
   Search.htmlToText = function (htmlString, anchor) {
     var doc = new DOMParser().parseFromString(htmlString, "text/html");
     doc.querySelectorAll(FURNITURE).forEach(function (el) { el.remove(); });
     doc.querySelectorAll(".katex-mathml math").forEach(function (math) {
-      math.replaceWith(doc.createTextNode(" " + mathText(math) + " "));
+      math.replaceWith(doc.createTextNode(" " + readFormula(math) + " "));
     });
     var main = doc.querySelector("article.bd-article") || doc.querySelector('[role="main"]');
     if (!main) return "";
