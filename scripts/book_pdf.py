@@ -96,14 +96,16 @@ _DOWNLOAD_MENU_RE = re.compile(r'(<div class="dropdown dropdown-download-buttons
 
 
 def link_from_pages(html_dir: pathlib.Path) -> int:
-    """Add "Whole book (PDF)" to the download menu of every page; returns how many pages."""
+    """Add "Whole book (PDF)" to the download menu of every page (once); returns how many
+    pages link to the PDF."""
     count = 0
     for page in sorted(html_dir.rglob("*.html")):
         rel = page.relative_to(html_dir)
         if rel.parts[0].startswith(("_", ".")):
             continue
         text = page.read_text(encoding="utf-8")
-        if f'class="book-pdf-link' in text:
+        if "book-pdf-link" in text:
+            count += 1
             continue
         href = "../" * (len(rel.parts) - 1) + PDF_NAME
         item = (f'\n<li><a href="{href}" class="btn btn-sm dropdown-item book-pdf-link" '

@@ -98,9 +98,18 @@ def main(argv=None) -> int:
     parser.add_argument("--path-output", type=pathlib.Path, default=None,
                         help="build into PATH/_build instead of the repository's _build")
     parser.add_argument("--no-clean", action="store_true", help="keep the previous build (faster, may be stale)")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also print the whole book to book.pdf in the site (headless Chromium), "
+                             "linked from every page")
     args = parser.parse_args(argv)
     status = build(args.path_output, clean=not args.no_clean)
-    site = (args.path_output or ROOT) / "_build" / "html" / "index.html"
+    html = (args.path_output or ROOT) / "_build" / "html"
+    if status == 0 and args.pdf:
+        import book_pdf
+
+        pdf = book_pdf.make_pdf(html)
+        print(f"build_book: printed the book to {pdf} ({pdf.stat().st_size / 1e6:.1f} MB)")
+    site = html / "index.html"
     if status == 0:
         print(f"\nThe website is built: open {site.relative_to(ROOT) if site.is_relative_to(ROOT) else site}")
     return status

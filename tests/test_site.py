@@ -912,3 +912,23 @@ def test_first_paint_budget(visits, path):
     assert size <= sb.FIRST_PAINT_BUDGET, (
         f"{path} needs {size / 1e3:.0f} kB before its first paint; the budget is "
         f"{sb.FIRST_PAINT_BUDGET / 1e3:.0f} kB")
+
+
+def test_pdf_is_linked_from_every_page_with_a_download_menu(built_site, tmp_path):
+    """scripts/book_pdf.py adds "Whole book (PDF)" to each page's download menu, with a
+    link that resolves to the site's book.pdf from that page's folder."""
+    import shutil
+
+    import book_pdf as maker
+
+    for path in PAGES:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(built_site / path, tmp_path / path)
+    linked = maker.link_from_pages(tmp_path)
+    assert linked == len(PAGES), f"the PDF link went into {linked} of {len(PAGES)} pages"
+    for path in PAGES:
+        html = (tmp_path / path).read_text(encoding="utf-8")
+        hrefs = re.findall(r'<a href="([^"]+)" class="[^"]*book-pdf-link', html)
+        assert len(hrefs) == 1, f"{path}: {len(hrefs)} PDF links"
+        target = ((tmp_path / path).parent / hrefs[0]).resolve()
+        assert target == (tmp_path / maker.PDF_NAME).resolve(), f"{path} links to {target}"
