@@ -42,17 +42,20 @@ HERE = pathlib.Path(__file__).resolve().parent
 NODE_MODULES = HERE / "node_modules"
 LOCK = HERE / "package-lock.json"
 
-#: (glob under website/node_modules/, folder under the site's _static/). Only what
-#: the pages load: the widget manager's standalone bundle `embed.js` (the standard
-#: widgets, no RequireJS) with its licence and the Font Awesome 5 fonts its
-#: stylesheet names (woff2 only). The explorers' lean bundle replaces these.
-VENDORED_FILES = [
-    ("@jupyter-widgets/html-manager/dist/embed.js", "jupyter-widgets"),
-    ("@jupyter-widgets/html-manager/dist/embed.js.LICENSE.txt", "jupyter-widgets"),
-    ("@jupyter-widgets/html-manager/dist/*.woff2", "jupyter-widgets"),
-]
-#: npm packages the build reads (vendored above, or run: KaTeX renders the math).
-PACKAGES = ["@jupyter-widgets/html-manager", "katex"]
+#: (glob under website/node_modules/, folder under the site's _static/), copied only
+#: when the pages load them: the widget manager's standalone bundle `embed.js` (the
+#: standard widgets, no RequireJS) with its licence and the Font Awesome 5 fonts its
+#: stylesheet names (woff2 only), while MyST-NB's ``nb_ipywidgets_js`` names it
+#: (website/explorers.py's lean bundle replaces it).
+VENDORED_FILES = {
+    "jupyter-widgets/embed.js": [
+        ("@jupyter-widgets/html-manager/dist/embed.js", "jupyter-widgets"),
+        ("@jupyter-widgets/html-manager/dist/embed.js.LICENSE.txt", "jupyter-widgets"),
+        ("@jupyter-widgets/html-manager/dist/*.woff2", "jupyter-widgets"),
+    ],
+}
+#: npm packages the build reads (KaTeX renders the math).
+PACKAGES = ["katex"]
 
 
 class AssetError(SphinxError):
@@ -78,11 +81,17 @@ def check_node_modules() -> None:
                              f"website/package-lock.json pins {want}: {fix}")
 
 
+def vendored_files(app) -> list[tuple[str, str]]:
+    """The files of VENDORED_FILES that this build's pages load."""
+    loaded = " ".join(getattr(app.config, "nb_ipywidgets_js", None) or {})
+    return [entry for url, entries in VENDORED_FILES.items() if url in loaded for entry in entries]
+
+
 def vendor(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     static = pathlib.Path(app.outdir, "_static")
-    for pattern, dest in VENDORED_FILES:
+    for pattern, dest in vendored_files(app):
         matches = sorted(NODE_MODULES.glob(pattern))
         if not matches:
             raise AssetError(f"website/node_modules/{pattern} is missing: run `npm ci "
