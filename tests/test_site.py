@@ -626,7 +626,7 @@ PRINT_JS = r"""() => {
 
 
 @pytest.mark.parametrize("path", LESSONS)
-def test_print_shows_the_lesson_not_the_controls(visits, path):
+def test_print_shows_the_lesson_not_the_controls(visits, pdf_report, path):
     page = visits(path).page
     page.emulate_media(media="print")
     try:
@@ -655,6 +655,19 @@ def book_pdf(built_site, visits, tmp_path_factory):
     target = tmp_path_factory.mktemp("pdf") / "book.pdf"
     target.write_bytes(maker.join([(path, *maker.print_page(visits(path).page)) for path in PAGES]))
     return target
+
+
+@pytest.fixture(scope="session")
+def pdf_report(book_pdf):
+    """The PDF's text and pictures, read by pypdf in another process while the browser
+    tests go on (it takes seconds); the PDF test, last in this file, waits for it."""
+    import concurrent.futures
+    import multiprocessing
+
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    future = pool.submit(_pdf_report, book_pdf)
+    yield future
+    pool.shutdown()
 
 
 def _article(html_file: pathlib.Path) -> str:
@@ -694,30 +707,6 @@ def _pdf_report(pdf_path: pathlib.Path) -> dict:
     return {"text": re.sub(r"\s+", " ", text), "bare": re.sub(r"\s+", "", text),
             "images": images, "pages": len(reader.pages),
             "outline": [o.title for o in reader.outline if hasattr(o, "title")]}
-
-
-def test_pdf_has_every_lesson_every_figure_and_no_code_past_the_margin(book_pdf, visits, built_site):
-    report = _pdf_report(book_pdf)
-    titles = [visits(p).page.evaluate("() => document.querySelector('article h1').textContent")
-              .replace("#", "").strip() for p in PAGES]
-    assert report["outline"] == titles, f"PDF bookmarks {report['outline']} are not the pages {titles}"
-    at = 0
-    for title in titles:
-        found = report["text"].find(title, at)
-        assert found >= 0, f"the PDF lacks {title!r} (or has it out of order)"
-        at = found
-    figures = sum(len(re.findall(r"<img\b", _article(built_site / p))) for p in PAGES)
-    assert figures > 0 and report["images"] >= figures, \
-        f"the PDF has {report['images']} pictures; the pages' articles have {figures}"
-    captions = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip()
-                for p in PAGES for c in re.findall(r"<figcaption>(.*?)</figcaption>", _article(built_site / p), re.S)]
-    missing = [c for c in captions if not _in_pdf(re.sub(r"<[^>]+>|\$[^$]*\$", "", c)[:40], report["bare"])]
-    assert not missing, f"figures missing from the PDF (by caption): {missing[:5]}"
-    # A code line past the margin, or cut where a page ends, loses its end: Chromium does
-    # not put text outside the page into the PDF. Every line must be there whole.
-    cut = [line.strip() for p in PAGES for line in _code_lines(built_site / p)
-           if not _in_pdf(line, report["bare"])]
-    assert not cut, f"{len(cut)} code lines cut in the PDF:\n  " + "\n  ".join(cut[:8])
 
 
 # ------------------------------------------------------------ launch buttons
@@ -833,3 +822,29 @@ def test_pdf_is_linked_from_every_page_with_a_download_menu(built_site, tmp_path
         assert len(hrefs) == 1, f"{path}: {len(hrefs)} PDF links"
         target = ((tmp_path / path).parent / hrefs[0]).resolve()
         assert target == (tmp_path / maker.PDF_NAME).resolve(), f"{path} links to {target}"
+
+
+# ----------------------------------------------------------------------- PDF
+
+def test_pdf_has_every_lesson_every_figure_and_no_code_past_the_margin(pdf_report, visits, built_site):
+    report = pdf_report.result()
+    titles = [visits(p).page.evaluate("() => document.querySelector('article h1').textContent")
+              .replace("#", "").strip() for p in PAGES]
+    assert report["outline"] == titles, f"PDF bookmarks {report['outline']} are not the pages {titles}"
+    at = 0
+    for title in titles:
+        found = report["text"].find(title, at)
+        assert found >= 0, f"the PDF lacks {title!r} (or has it out of order)"
+        at = found
+    figures = sum(len(re.findall(r"<img\b", _article(built_site / p))) for p in PAGES)
+    assert figures > 0 and report["images"] >= figures, \
+        f"the PDF has {report['images']} pictures; the pages' articles have {figures}"
+    captions = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip()
+                for p in PAGES for c in re.findall(r"<figcaption>(.*?)</figcaption>", _article(built_site / p), re.S)]
+    missing = [c for c in captions if not _in_pdf(re.sub(r"<[^>]+>|\$[^$]*\$", "", c)[:40], report["bare"])]
+    assert not missing, f"figures missing from the PDF (by caption): {missing[:5]}"
+    # A code line past the margin, or cut where a page ends, loses its end: Chromium does
+    # not put text outside the page into the PDF. Every line must be there whole.
+    cut = [line.strip() for p in PAGES for line in _code_lines(built_site / p)
+           if not _in_pdf(line, report["bare"])]
+    assert not cut, f"{len(cut)} code lines cut in the PDF:\n  " + "\n  ".join(cut[:8])
