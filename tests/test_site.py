@@ -848,3 +848,22 @@ def test_pdf_has_every_lesson_every_figure_and_no_code_past_the_margin(pdf_repor
     cut = [line.strip() for p in PAGES for line in _code_lines(built_site / p)
            if not _in_pdf(line, report["bare"])]
     assert not cut, f"{len(cut)} code lines cut in the PDF:\n  " + "\n  ".join(cut[:8])
+
+
+def test_a_formula_katex_cannot_render_fails_the_build(tmp_path):
+    """Even without -W: the build stops, naming the formula, its page and KaTeX's reason."""
+    import subprocess
+    import sys
+
+    (tmp_path / "_config.yml").write_text(yaml.safe_dump({
+        "title": "t", "only_build_toc_files": True, "execute": {"execute_notebooks": "off"},
+        "sphinx": {"local_extensions": {"katex_math": str(ROOT / "website")},
+                   "config": {"html_math_renderer": "katex"}},
+    }))
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: page\n")
+    (tmp_path / "page.md").write_text("# Page\n\nFine: $x^2$. Broken: $\\frac{1}{$.\n")
+    result = subprocess.run([sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
+                             "build", str(tmp_path)], capture_output=True, text=True, cwd=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, "a formula KaTeX cannot render did not fail the build"
+    assert "KaTeX cannot render $\\frac{1}{$" in output and "page.md" in output, output[-2000:]
