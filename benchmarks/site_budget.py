@@ -13,8 +13,8 @@ own network and CPU throttling (DevTools protocol, through Playwright):
   slow 4G), CPU 4x slower.
 
 For each it prints: first paint (the first contentful paint: text on the screen);
-first paint with typeset math (the first frame after it in which the math is
-typeset and its own fonts are in: KaTeX's
+first paint with typeset math (the first frame after it in which every formula
+parsed so far is typeset and no math font is still loading: KaTeX's
 HTML from the build, or MathJax's output on a site that typesets in the browser);
 explorers ready (every widget rendered, every explorer showing a frame); bytes
 transferred in all and before the first paint (gzip, as static hosts serve it).
@@ -60,19 +60,16 @@ PROFILES = {
 WATCH_JS = r"""
 (() => {
   const t = window.__bench = {mathPaint: null, explorersReady: null};
-  const mathTypeset = () => {
-    const math = document.querySelector('.math');
-    if (!math) return true;
-    const typeset = document.querySelector('.math .katex .katex-html, .math mjx-container');
-    return !!typeset && !document.querySelector('.math:not(:has(.katex, mjx-container))');
-  };
+  // Every formula parsed so far is typeset (a page that typesets in the browser has
+  // none typeset until its script has run).
+  const mathTypeset = () => !document.querySelector('.math:not(:has(.katex, mjx-container))');
   // The math's own fonts (KaTeX's, or MathJax's) are in: none is still loading.
   const mathFontsIn = () => !Array.from(document.fonts).some(
     f => /^(KaTeX|MJX|MathJax)/.test(f.family) && f.status === 'loading');
   const firstPaint = () => (performance.getEntriesByType('paint').find(p => p.name === 'first-contentful-paint') || {}).startTime;
   const frame = now => {
     const fp = firstPaint();
-    if (fp !== undefined && t.mathPaint === null && document.readyState !== 'loading'
+    if (fp !== undefined && t.mathPaint === null && document.querySelector('.math')
         && mathTypeset() && mathFontsIn()) t.mathPaint = Math.max(now, fp);
     if (t.explorersReady === null && window.__book && document.readyState === 'complete'
         && window.__book.widgetsRendered()) t.explorersReady = now;

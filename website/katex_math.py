@@ -17,8 +17,8 @@ for screen readers (``output: 'htmlAndMathml'``).
   search index's titles and words), it is written as readable Unicode made
   from the MathML (``0 log 0 = 0``), never as TeX.
 * Only the fonts the book's formulas use are copied, as woff2, with a
-  stylesheet that names only those (``_static/katex/``); a page with math
-  preloads the two faces nearly every formula uses.
+  stylesheet that names only those (``_static/katex/``); a page preloads the
+  faces its own formulas use.
 """
 
 from __future__ import annotations
@@ -244,6 +244,8 @@ def _render(self, node, tex: str, display: bool) -> str:
         logger.error(message, location=node, type="katex")
         ERRORS.append(f"{self.builder.current_docname}: {message}")
         return f'<span class="katex-error">{html.escape(tex)}</span>'
+    PAGE_CLASSES.setdefault(self.builder.current_docname, set()).update(
+        frozenset(c.split()) for c in _CLASS_ATTR_RE.findall(answer["html"]))
     for warning in answer.get("warnings", []):
         logger.warning(f"KaTeX (strict LaTeX) in {tex.strip()!r}: {warning}", location=node,
                        type="katex", subtype="strict")
@@ -364,17 +366,26 @@ def start(app) -> None:
     app.add_css_file(CSS_FILE)
 
 
-#: The faces nearly every formula uses: fetched with the stylesheets, so the math is
-#: drawn at the first paint instead of a round trip later (font-display: block).
-PRELOAD = ["KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2"]
+#: The face of each KaTeX family a page preloads when its formulas use the family.
+PRELOAD_FACE = {"KaTeX_Main": "KaTeX_Main-Regular", "KaTeX_Math": "KaTeX_Math-Italic",
+                "KaTeX_AMS": "KaTeX_AMS-Regular", "KaTeX_Size1": "KaTeX_Size1-Regular",
+                "KaTeX_Size2": "KaTeX_Size2-Regular", "KaTeX_Size3": "KaTeX_Size3-Regular",
+                "KaTeX_Size4": "KaTeX_Size4-Regular", "KaTeX_Caligraphic": "KaTeX_Caligraphic-Regular"}
+#: The class sets of the elements of each page's formulas, gathered while it is written.
+PAGE_CLASSES: dict[str, set[frozenset]] = {}
 
 
 def preload_fonts(app, pagename, templatename, context, doctree) -> None:
-    if not _uses_katex(app) or doctree is None or not has_math(doctree):
+    """The fonts a page's formulas use are fetched with its stylesheets, so the math is
+    drawn at the first paint rather than a round trip later (font-display: block)."""
+    classes = PAGE_CLASSES.pop(pagename, None)
+    if not _uses_katex(app) or not classes:
         return
+    css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
+    faces = sorted(PRELOAD_FACE[f] for f in fonts_used(css, classes) if f in PRELOAD_FACE)
     root = context["pathto"]("_static/" + STATIC_DIR + "/fonts/", 1)
-    links = "".join(f'<link rel="preload" href="{root}{font}" as="font" type="font/woff2" crossorigin>\n'
-                    for font in PRELOAD)
+    links = "".join(f'<link rel="preload" href="{root}{face}.woff2" as="font" type="font/woff2" crossorigin>\n'
+                    for face in faces)
     context["metatags"] = context.get("metatags", "") + links
 
 
