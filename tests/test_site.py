@@ -495,9 +495,11 @@ SEARCHES = {
     "CE": "book/glossary.html#",
     "MSE": "book/glossary.html#",
     "NLL": "book/glossary.html#",
+    "summary": "notebooks/01_shannon_entropy.html",   # a word of section titles only
 }
 #: The page furniture whose words must never be a result's snippet.
-FURNITURE = re.compile(r"Binder\s+Colab|Repository\s+Open issue|\.ipynb\s+\.pdf|Contents\s+\d+\.\d+\.")
+FURNITURE = re.compile(r"^\W*(Binder|Colab|Repository|Open issue|\.ipynb|\.pdf|Contents)\b"
+                       r"|Binder\s+Colab|Repository\s+Open issue|\.ipynb\s+\.pdf|Contents\s+\d+\.\d+\.")
 
 #: TeX a reader could meet in a snippet (code's own backslashes, like "\\n", are fine).
 TEX = re.compile(r"\$[^$\n]*\\[a-zA-Z]|\\[()\[\]]|\\(frac|tfrac|dfrac|sum|prod|int|log|ln|exp|mathrm|mathbb|mathcal|"
