@@ -111,7 +111,7 @@ def link_from_pages(html_dir: pathlib.Path) -> int:
         item = (f'\n<li><a href="{href}" class="btn btn-sm dropdown-item book-pdf-link" '
                 f'title="Download the whole book as a PDF"><span class="btn__text-container">'
                 f'Whole book (PDF)</span></a></li>')
-        linked = _DOWNLOAD_MENU_RE.sub(lambda m: m.group(1) + item, text, count=1)
+        linked = _DOWNLOAD_MENU_RE.sub(lambda m, item=item: m.group(1) + item, text, count=1)
         if linked != text:
             page.write_text(linked, encoding="utf-8")
             count += 1

@@ -48,7 +48,10 @@ import pytest
 import yaml
 
 import sitekit as sb
-from sitekit import base_url, browser  # noqa: F401 (pytest fixtures)
+
+# The toolkit's session fixtures: one browser and one server for every module that uses them.
+browser = sb.browser
+base_url = sb.base_url
 
 ROOT = sb.ROOT
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())

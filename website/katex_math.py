@@ -24,7 +24,6 @@ for screen readers (``output: 'htmlAndMathml'``).
 from __future__ import annotations
 
 import atexit
-import copy
 import html
 import json
 import pathlib
