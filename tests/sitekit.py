@@ -340,6 +340,7 @@ class _Session:
 
     playwright = browser = None
     servers: dict = {}
+    users = 0  # browser fixture instances still set up (one per module that uses it)
 
     @classmethod
     def get_browser(cls):
@@ -363,6 +364,13 @@ class _Session:
         return cls.servers[key][1]
 
     @classmethod
+    def release(cls):
+        """One browser fixture is done; the last one closes everything."""
+        cls.users -= 1
+        if cls.users <= 0:
+            cls.close()
+
+    @classmethod
     def close(cls):
         for manager, _ in cls.servers.values():
             manager.__exit__(None, None, None)
@@ -379,7 +387,8 @@ def _fixtures():
     @pytest.fixture(scope="session")
     def browser(request):
         """Headless Chromium, one for the whole session."""
-        request.addfinalizer(_Session.close)  # runs once, after the last user
+        _Session.users += 1
+        request.addfinalizer(_Session.release)  # the last module's teardown closes the browser
         return _Session.get_browser()
 
     @pytest.fixture(scope="session")

@@ -742,7 +742,9 @@ def test_launch_links_open_this_notebook(visits, path):
     for service in ("Binder", "Colab"):
         host = urllib.parse.urlsplit(expected[service]).netloc
         found = [link for link in links if urllib.parse.urlsplit(link).netloc == host]
-        assert found == [expected[service]], f"{service} link on {path}: {found}, expected {expected[service]}"
+        # the launch menu, and a live explorer's "needs a running kernel" note, if any
+        assert found and set(found) == {expected[service]}, \
+            f"{service} links on {path}: {found}, expected {expected[service]}"
 
 
 # ----------------------------------------------------------------- dark mode
