@@ -5,15 +5,13 @@ from __future__ import annotations
 import pathlib
 import re
 import subprocess
-import sys
 
 import nbformat
 import yaml
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+import build_book
 
-import build_book  # noqa: E402
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def toc_files() -> list[str]:
