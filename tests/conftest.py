@@ -29,6 +29,8 @@ PENDING: dict[str, str] = {
         "the lead runs `python scripts/colab_cell.py --write` on main",
     "test_an_explorer_not_yet_run_says_so_in_plain_words":
         "bookkit's plain-words text for an explorer (explorer engineer), then the notebooks re-executed",
+    "test_notebook_reads_right_in_jupyterlab_and_colab":
+        "the prose engineer's conversion of the notebooks' markdown to the notebook format",
 }
 
 _build: dict = {}
