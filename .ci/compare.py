@@ -1,0 +1,118 @@
+"""Run notebooks with the Python that runs this script; compare printed values with the stored ones.
+
+    python .ci/compare.py NOTEBOOK...
+
+Each notebook runs top to bottom in a fresh kernel (nbclient), in its own folder,
+and every code cell's new text outputs are compared with the outputs stored in
+the file, as nbval compares them (pytest.ini says what): printed text, text/plain,
+text/html and glued values, as exact strings once memory addresses and SVG
+images are blanked; PNG/JPEG images, widget views and the cells tagged
+nbval-ignore-output are not compared. A cell that raises stops the notebook.
+
+Used by the CI jobs that run the lessons where readers run them: the reader's
+environment (requirements.txt alone, as Binder installs it) and Colab's versions.
+Needs only nbformat and nbclient. Prints one line per notebook; exit status 1 if
+any notebook failed or differed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import pathlib
+import re
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+NOT_COMPARED = {"image/png", "image/jpeg", "application/vnd.jupyter.widget-view+json"}
+SANITIZE = [(re.compile(r"0x[0-9a-fA-F]+"), "0xADDRESS"),
+            (re.compile(r"<svg\b.*</svg>", re.S), "<svg>(an SVG image: not compared)</svg>")]
+
+
+def _clean(text) -> str:
+    text = "".join(text) if isinstance(text, list) else str(text)
+    for pattern, replacement in SANITIZE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def comparable(outputs) -> dict[str, list[str]]:
+    """Outputs grouped by kind (stream name or MIME type), in order, as nbval groups them."""
+    found = collections.defaultdict(list)
+    for out in outputs:
+        if out["output_type"] == "stream":
+            found[out["name"]].append(_clean(out["text"]))
+        elif out["output_type"] == "error":
+            found["error"].append(f"{out['ename']}: {out['evalue']}")
+        else:
+            for mime, value in out.get("data", {}).items():
+                if mime not in NOT_COMPARED:
+                    found[mime].append(_clean(value))
+    return dict(found)
+
+
+def check(path: pathlib.Path, timeout: int) -> tuple[bool, str]:
+    stored = nbformat.read(path, as_version=4)
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    start = time.monotonic()
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    error = None
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        error = exc
+    seconds = time.monotonic() - start
+    ran = compared = 0
+    differences = []
+    for i, (new, old) in enumerate(zip(nb.cells, stored.cells)):
+        if new.cell_type != "code" or not new.source.strip():
+            continue
+        if new.execution_count is None:
+            break
+        ran += 1
+        if "nbval-ignore-output" in new.metadata.get("tags", []):
+            continue
+        compared += 1
+        got, want = comparable(new.outputs), comparable(old.outputs)
+        if got != want:
+            kinds = sorted(set(got) | set(want))
+            kind = next(k for k in kinds if got.get(k) != want.get(k))
+            differences.append(f"    cell {i} ({kind}): stored {want.get(kind)!r}\n"
+                               f"    {' ' * len(f'cell {i} ({kind}): ')}now    {got.get(kind)!r}")
+    total = sum(1 for c in nb.cells if c.cell_type == "code" and c.source.strip())
+    summary = (f"{path.name}: ran {ran} of {total} code cells in {seconds:.1f} s, "
+               f"{compared - len(differences)} of {compared} compared cells agree")
+    if error is not None:
+        reason = str(error).strip().splitlines()
+        last = next((line for line in reversed(reason) if line.strip()), "an error")
+        summary += f"; STOPPED by an error: {last.strip()[:300]}"
+    if differences:
+        summary += ":\n" + "\n".join(differences[:5])
+        if len(differences) > 5:
+            summary += f"\n    ... and {len(differences) - 5} more"
+    return error is None and not differences, summary
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="+", type=pathlib.Path)
+    parser.add_argument("--timeout", type=int, default=300, help="seconds per cell")
+    args = parser.parse_args(argv)
+    status = 0
+    for path in args.notebooks:
+        ok, summary = check(path.resolve(), args.timeout)
+        print(("ok    " if ok else "FAIL  ") + summary, flush=True)
+        status |= not ok
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
