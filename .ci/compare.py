@@ -10,7 +10,9 @@ images are blanked; PNG/JPEG images, widget views and the cells tagged
 nbval-ignore-output are not compared. A cell that raises stops the notebook.
 
 Used by the CI jobs that run the lessons where readers run them: the reader's
-environment (requirements.txt alone, as Binder installs it) and Colab's versions.
+environment (requirements.txt alone, as Binder installs it, .ci/reader) and Colab's
+versions (.ci/colab, with --colab: the kernel imports ``google.colab`` at start,
+as Colab's does, and the lesson sits alone in its folder).
 Needs only nbformat and nbclient. Prints one line per notebook; exit status 1 if
 any notebook failed or differed.
 """
@@ -41,28 +43,34 @@ def _clean(text) -> str:
 
 
 def comparable(outputs) -> dict[str, list[str]]:
-    """Outputs grouped by kind (stream name or MIME type), in order, as nbval groups them."""
+    """Outputs grouped by kind (stream name or MIME type), in order, as nbval groups them;
+    the text of each stream in one piece."""
     found = collections.defaultdict(list)
+    streams = collections.defaultdict(str)
     for out in outputs:
-        if out["output_type"] == "stream":
-            found[out["name"]].append(_clean(out["text"]))
+        if out["output_type"] == "stream":  # one text per stream: chunking varies from run to run
+            streams[out["name"]] += _clean(out["text"])
         elif out["output_type"] == "error":
             found["error"].append(f"{out['ename']}: {out['evalue']}")
         else:
             for mime, value in out.get("data", {}).items():
                 if mime not in NOT_COMPARED:
                     found[mime].append(_clean(value))
+    found.update({name: [text] for name, text in streams.items()})
     return dict(found)
 
 
-def check(path: pathlib.Path, timeout: int) -> tuple[bool, str]:
+def check(path: pathlib.Path, timeout: int, colab: bool = False) -> tuple[bool, str]:
     stored = nbformat.read(path, as_version=4)
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     start = time.monotonic()
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    # Colab's kernel has imported google.colab before the first cell runs (a stub on
+    # PYTHONPATH stands in for it).
+    extra = ["--IPKernelApp.exec_lines=import google.colab"] if colab else []
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", extra_arguments=extra,
                             resources={"metadata": {"path": str(path.parent)}})
     error = None
     try:
@@ -91,7 +99,7 @@ def check(path: pathlib.Path, timeout: int) -> tuple[bool, str]:
     summary = (f"{path.name}: ran {ran} of {total} code cells in {seconds:.1f} s, "
                f"{compared - len(differences)} of {compared} compared cells agree")
     if error is not None:
-        reason = str(error).strip().splitlines()
+        reason = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()
         last = next((line for line in reversed(reason) if line.strip()), "an error")
         summary += f"; STOPPED by an error: {last.strip()[:300]}"
     if differences:
@@ -105,10 +113,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="+", type=pathlib.Path)
     parser.add_argument("--timeout", type=int, default=300, help="seconds per cell")
+    parser.add_argument("--colab", action="store_true", help="the kernel imports google.colab first")
     args = parser.parse_args(argv)
     status = 0
     for path in args.notebooks:
-        ok, summary = check(path.resolve(), args.timeout)
+        ok, summary = check(path.resolve(), args.timeout, args.colab)
         print(("ok    " if ok else "FAIL  ") + summary, flush=True)
         status |= not ok
     return status
