@@ -114,12 +114,26 @@ def main(argv=None) -> int:
     parser.add_argument("notebooks", nargs="+", type=pathlib.Path)
     parser.add_argument("--timeout", type=int, default=300, help="seconds per cell")
     parser.add_argument("--colab", action="store_true", help="the kernel imports google.colab first")
+    parser.add_argument("--pending", type=pathlib.Path, default=None,
+                        help="a file of lines 'NOTEBOOK.ipynb: why it cannot pass yet': expected failures, "
+                             "strictly (one that passes fails the run until its line goes)")
     args = parser.parse_args(argv)
+    pending = {}
+    if args.pending and args.pending.exists():
+        for line in args.pending.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                name, _, why = line.partition(":")
+                pending[name.strip()] = why.strip()
     status = 0
     for path in args.notebooks:
         ok, summary = check(path.resolve(), args.timeout, args.colab)
-        print(("ok    " if ok else "FAIL  ") + summary, flush=True)
-        status |= not ok
+        if path.name in pending:
+            label = "PASSES, remove its line from the pending list: " if ok else f"xfail ({pending[path.name]}) "
+            print(label + summary, flush=True)
+            status |= ok
+        else:
+            print(("ok    " if ok else "FAIL  ") + summary, flush=True)
+            status |= not ok
     return status
 
 
