@@ -10,6 +10,7 @@ versions fails, this names what changed since: the first suspects.
 
 from __future__ import annotations
 
+import pathlib
 import re
 import sys
 
@@ -24,6 +25,9 @@ def read(path: str) -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
+    if not pathlib.Path(argv[0]).exists():
+        print(f"No lock at {argv[0]} yet: commit a green run's freeze there.")
+        return 0
     old, new = read(argv[0]), read(argv[1])
     changed = [f"  {n}: {old[n]} -> {new[n]}" for n in sorted(old.keys() & new.keys()) if old[n] != new[n]]
     added = [f"  {n}: new, {new[n]}" for n in sorted(new.keys() - old.keys())]
