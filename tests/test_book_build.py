@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pathlib
 import re
-import subprocess
 
 import nbformat
 import yaml
 
-import build_book
+import minibook
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -55,27 +54,14 @@ def test_site_has_no_unresolved_glue_or_raw_errors(built_site):
 
 
 def test_a_cell_that_raises_fails_the_build(tmp_path):
-    """The book's execution settings with the strict flags turn an exception into a failed build."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    mini = {"title": "t", "only_build_toc_files": True, "execute": config["execute"]}
-    (tmp_path / "_config.yml").write_text(yaml.safe_dump(mini))
-    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: broken\n")
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# Broken"),
-        nbformat.v4.new_code_cell("raise RuntimeError('this cell is broken on purpose')"),
-    ])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, tmp_path / "broken.ipynb")
-    result = subprocess.run([*build_book.JUPYTER_BOOK, "build", str(tmp_path), *build_book.STRICT],
-                            capture_output=True, text=True, cwd=tmp_path)
+    """The book's execution settings with the strict flags turn an exception into a failed build.
+
+    The same small book without the failing cell builds (the fold test of
+    tests/test_notebook_format.py builds it), so the failure here is the cell's."""
+    nb = minibook.converted_notebook()
+    nb.cells.insert(2, nbformat.v4.new_code_cell("raise RuntimeError('this cell is broken on purpose')"))
+    result = minibook.build(tmp_path, nb)
     assert result.returncode != 0
     assert "Executing notebook failed" in result.stderr
-    report = tmp_path / "_build" / "html" / "reports" / "broken.err.log"
+    report = tmp_path / "_build" / "html" / "reports" / "lesson.err.log"
     assert "this cell is broken on purpose" in report.read_text()
-
-    # and the same mini book without the error builds: the failure above is the cell's
-    nb.cells[1].source = "print('fine')"
-    nbformat.write(nb, tmp_path / "broken.ipynb")
-    ok = subprocess.run([*build_book.JUPYTER_BOOK, "build", str(tmp_path), *build_book.STRICT],
-                        capture_output=True, text=True, cwd=tmp_path)
-    assert ok.returncode == 0, ok.stdout[-3000:] + ok.stderr[-3000:]

@@ -15,15 +15,13 @@ examples of each construct it must catch.
 from __future__ import annotations
 
 import re
-import subprocess
-
 import nbformat
 import pytest
-import yaml
 from markdown_it import MarkdownIt
 
-import build_book
+import minibook
 import run_notebooks
+from minibook import converted_notebook
 
 NOTEBOOKS = run_notebooks.all_notebooks()
 
@@ -61,33 +59,7 @@ def format_problems(nb: nbformat.NotebookNode) -> list[str]:
     return found + run_notebooks.prose_problems(nb)
 
 
-# --------------------------------------------------------------- a notebook in the format
-
-def converted_notebook() -> nbformat.NotebookNode:
-    """A small lesson written in the format, executed (outputs and glue stored by hand)."""
-    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
-    glue = code('glue("H_bent", 0.4689955935892812)', execution_count=1, outputs=[nbformat.v4.new_output(
-        "display_data", data={"application/papermill.record/text/plain": "0.4689955935892812"},
-        metadata={"scrapbook": {"name": "H_bent", "mime_prefix": "application/papermill.record/"}})])
-    cells = [
-        md("# A lesson\n\nThe bent coin carries <span data-glue=\"H_bent:.3f\">0.469</span> bits per toss "
-           "([lesson 2](02_kl_divergence.ipynb), [surprisal](../book/glossary.md#surprisal), "
-           "[Cover and Thomas (2006)](../book/references.md)).\n\n"
-           "$$\nH(p) = -\\sum_i p_i \\log p_i\n$$\n\n"
-           "> **Note.** The entropy formula above is in bits when the logarithm is base 2.\n\n"
-           "| p | H |\n| --- | --- |\n| 0.5 | 1 bit |"),
-        glue,
-        md("## Exercises\n\n### Exercise 1: predict first\n\nPredict $H$ for a fair die, then compute it."),
-        md("#### Solution to exercise 1\n\n$\\log_2 6$ bits.", metadata={"tags": ["solution"]}),
-        code('print(f"{2.584962500721156:.3f} bits")', execution_count=2, metadata={"tags": ["solution"]},
-             outputs=[nbformat.v4.new_output("stream", name="stdout", text="2.585 bits\n")]),
-        md("### Exercise 2: another\n\nAnd now two dice."),
-        md("#### Solution to exercise 2\n\nTwice as many bits.", metadata={"tags": ["solution"]}),
-    ]
-    nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return nb
-
+# --------------------------------------------------------------- the stored notebooks and a notebook in the format
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_reads_right_in_jupyterlab_and_colab(path):
@@ -137,18 +109,12 @@ def test_run_notebooks_opens_solutions_collapsed_in_jupyterlab_and_colab():
 
 
 def test_the_website_folds_each_solution_into_a_closed_disclosure(tmp_path):
-    config = yaml.safe_load((build_book.ROOT / "_config.yml").read_text())
-    mini = {"title": "t", "only_build_toc_files": True, "execute": {"execute_notebooks": "off"},
-            "sphinx": {"local_extensions": {"notebook_format": str(build_book.ROOT / "website")},
-                       "config": {"myst_heading_anchors": config["sphinx"]["config"].get("myst_heading_anchors", 3)}}}
-    (tmp_path / "_config.yml").write_text(yaml.safe_dump(mini))
-    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: lesson\n")
+    """Built as the book is built (this build is also the control of
+    tests/test_book_build.py::test_a_cell_that_raises_fails_the_build: it passes)."""
     nb = converted_notebook()
     nb.cells[0].source = "# A lesson\n\nThe bent coin carries <span data-glue=\"H_bent:.3f\">0.469</span> bits."
     run_notebooks.fold_solutions(nb)
-    nbformat.write(nb, tmp_path / "lesson.ipynb")
-    result = subprocess.run([*build_book.JUPYTER_BOOK, "build", str(tmp_path), *build_book.STRICT],
-                            capture_output=True, text=True, cwd=tmp_path)
+    result = minibook.build(tmp_path, nb)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     html = (tmp_path / "_build" / "html" / "lesson.html").read_text()
     folds = re.findall(r'<details class="solution"[^>]*>\s*<summary>(.*?)</summary>(.*?)</details>', html, re.S)

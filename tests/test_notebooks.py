@@ -46,12 +46,6 @@ def test_widget_cells_are_excused_from_comparison_but_nothing_else(path):
                 f"{path.name} cell {i} ignores its output but displays no widget")
 
 
-def _nbval(notebook: pathlib.Path) -> subprocess.CompletedProcess:
-    """Run nbval on one notebook with the repository's own configuration (pytest.ini)."""
-    cmd = [sys.executable, "-m", "pytest", "-q", "-c", str(ROOT / "pytest.ini"), str(notebook)]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-
-
 GUARD_CELLS = [
     "import math\np = 0.9\nH = -(p * math.log2(p) + (1 - p) * math.log2(1 - p))\nprint(f\"{H:.3f} bits\")",
     "from IPython.display import SVG, display\n"
@@ -62,8 +56,8 @@ GUARD_CELLS = [
 
 
 def test_nbval_compares_printed_values_but_not_images_or_addresses(tmp_path):
-    """With the repository's nbval settings, a changed printed value fails; a changed SVG
-    image or memory address does not.  (A small notebook: no lesson runs twice for this.)"""
+    """With the repository's nbval settings (pytest.ini), a changed printed value fails; a
+    changed SVG image or memory address does not. (Small notebooks: no lesson runs again.)"""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in GUARD_CELLS])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     NotebookClient(nb, timeout=60, kernel_name="python3").execute()
@@ -74,19 +68,19 @@ def test_nbval_compares_printed_values_but_not_images_or_addresses(tmp_path):
     # Not compared: another SVG image, another memory address.
     nb.cells[1].outputs[0].data["image/svg+xml"] = svg.replace('r="4"', 'r="2"')
     nb.cells[2].outputs[0].text = re.sub("0x[0-9a-f]+", "0xdeadbeef", nb.cells[2].outputs[0].text)
-    guard = tmp_path / "guard.ipynb"
-    nbformat.write(nb, guard)
-    passed = _nbval(guard)
-    assert passed.returncode == 0, passed.stdout[-3000:]
-    assert "3 passed" in passed.stdout
-
+    nbformat.write(nb, tmp_path / "same.ipynb")
     # Compared: the printed value.
     nb.cells[0].outputs[0].text = "0.470 bits\n"
-    nbformat.write(nb, guard)
-    failed = _nbval(guard)
-    assert failed.returncode != 0, "nbval passed a notebook whose stored value was changed"
-    assert "0.470 bits" in failed.stdout and "1 failed, 2 passed" in failed.stdout
+    nbformat.write(nb, tmp_path / "changed.ipynb")
 
+    cmd = [sys.executable, "-m", "pytest", "-c", str(ROOT / "pytest.ini"), "-rA", str(tmp_path)]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    outcomes = {cell: outcome for outcome, cell in re.findall(r"^(PASSED|FAILED) \S*?(\w+\.ipynb::Cell \d)",
+                                                              result.stdout, re.M)}
+    assert outcomes == {"same.ipynb::Cell 0": "PASSED", "same.ipynb::Cell 1": "PASSED", "same.ipynb::Cell 2": "PASSED",
+                        "changed.ipynb::Cell 0": "FAILED", "changed.ipynb::Cell 1": "PASSED",
+                        "changed.ipynb::Cell 2": "PASSED"}, result.stdout[-3000:]
+    assert "0.470 bits" in result.stdout
 
 
 LESSONS = [p for p in NOTEBOOKS if p.parent.name == "notebooks"]
