@@ -30,13 +30,26 @@ def teaching_cells(path: pathlib.Path) -> list[tuple[str, str]]:
     return cells
 
 
+def setup_sources(path: pathlib.Path) -> list[str]:
+    """The lesson's import cells (every line an import): what its teaching cells may use."""
+    found = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        lines = [line for line in cell.source.splitlines() if line.strip()] if cell.cell_type == "code" else []
+        if lines and all(line.startswith(("import ", "from ")) for line in lines):
+            found.append(cell.source)
+    return found
+
+
 def taught_functions(path: pathlib.Path) -> dict:
     """Run a notebook's teaching cells in order; return NAME -> the function its cell defines.
 
     The cells run in one namespace holding numpy, math, the module as ``it`` and the
-    module's functions, so a cell may use what an earlier cell (or lesson) taught.
+    module's functions, and the lesson's own imports (its import cells), so a cell may
+    use what the lesson imports and what an earlier cell (or lesson) taught.
     """
     namespace = {"np": np, "math": math, "it": it, **{n: getattr(it, n) for n in it.__all__}}
+    for source in setup_sources(path):
+        exec(compile(source, f"{path.name}: imports", "exec"), namespace)
     taught = {}
     for name, source in teaching_cells(path):
         before = dict(namespace)

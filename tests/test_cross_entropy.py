@@ -342,3 +342,98 @@ def test_lesson_cross_entropy_bag(taught):
 @given(logits())
 def test_lesson_log_softmax_agrees(taught, z):
     np.testing.assert_allclose(taught["log_softmax"](z), it.log_softmax(z), rtol=1e-12, atol=1e-9)
+
+
+# ---------------------------------------------------------------------------
+# The gradient of softmax cross-entropy: softmax(z) - p
+
+
+def central_difference_gradient(z, target, h=1e-6):
+    g = np.empty_like(z)
+    for i in range(z.size):
+        up, down = z.copy(), z.copy()
+        up[i] += h
+        down[i] -= h
+        g[i] = (it.cross_entropy_from_logits(up, target) - it.cross_entropy_from_logits(down, target)) / (2 * h)
+    return g
+
+
+index_targets = st.integers(1, 8).flatmap(
+    lambda k: st.tuples(logits(max_abs=30, min_size=k, max_size=k), st.integers(0, k - 1)))
+distribution_targets = st.integers(1, 8).flatmap(
+    lambda k: st.tuples(logits(max_abs=30, min_size=k, max_size=k), distributions(n=k)))
+
+
+@FAST
+@given(st.one_of(index_targets, distribution_targets))
+def test_gradient_matches_central_differences(z_target):
+    z, target = z_target
+    # costs reach ~60 here, so rounding limits a central difference to ~60e-16 / h
+    np.testing.assert_allclose(it.softmax_cross_entropy_grad(z, target),
+                               central_difference_gradient(z, target), rtol=1e-6, atol=1e-7)
+
+
+@FAST
+@given(st.one_of(index_targets, distribution_targets))
+def test_gradient_is_prediction_minus_target(z_target):
+    z, target = z_target
+    p = np.eye(z.size)[target] if np.ndim(target) == 0 else target
+    g = it.softmax_cross_entropy_grad(z, target)
+    np.testing.assert_array_equal(g, it.softmax(z) - p)
+    assert g.sum() == pytest.approx(0.0, abs=1e-12)
+    if np.ndim(target) == 0:                       # only the true class is pushed up
+        assert g[target] <= 0 and np.all(np.delete(g, target) >= 0)
+
+
+@FAST
+@given(st.floats(-30, 30), st.floats(0, 1))
+def test_two_class_gradient_is_the_sigmoid_neurons_a_minus_y(z, y):
+    """Logits (z, 0) give softmax (sigma(z), 1 - sigma(z)): the gradient in z is a - y."""
+    g = it.softmax_cross_entropy_grad([z, 0.0], [y, 1 - y])
+    assert g[0] == pytest.approx(it.sigmoid(z) - y, abs=1e-15)
+    assert g[0] == pytest.approx(it.neuron_gradients(z, 0.0, 1.0, y, "ce")[1], abs=1e-15)
+    assert g[1] == pytest.approx(-g[0], abs=1e-15)
+
+
+def test_gradient_reference_values_and_huge_logits():
+    q = it.softmax([2.0, 1.0, 0.1])
+    np.testing.assert_allclose(it.softmax_cross_entropy_grad([2.0, 1.0, 0.1], 0), q - [1, 0, 0], atol=0)
+    np.testing.assert_array_equal(it.softmax_cross_entropy_grad([1000.0, 0.0], 1), [1.0, -1.0])
+    np.testing.assert_array_equal(it.softmax_cross_entropy_grad([1000.0, 0.0], 0), [0.0, 0.0])
+    np.testing.assert_allclose(it.softmax_cross_entropy_grad([0.0, 0.0], [0.5, 0.5]), [0.0, 0.0], atol=1e-17)
+
+
+@pytest.mark.parametrize("fn", [it.cross_entropy_from_logits, it.softmax_cross_entropy_grad])
+@pytest.mark.parametrize("z, target, message", [
+    ([1.0, 2.0, 3.0], 3, "class index 3 is out of range for 3 logits"),
+    ([1.0, 2.0, 3.0], -1, "class index -1 is out of range for 3 logits"),
+    ([1.0, 2.0], [0.5, 0.25, 0.25], "target and logits must have the same length, got 3 and 2"),
+    ([1.0, 2.0], [0.5, 0.6], "target must sum to 1"),
+    ([1.0, 2.0], [1.2, -0.2], r"target has a negative probability: target\[1\]"),
+    ([1.0, 2.0], True, "target must be a class index or a distribution, got True"),
+    ([1.0, 2.0], "0", "target must be a class index or a distribution"),
+    ([1.0, float("nan")], 0, "logits contains NaN"),
+    ([], 0, "logits is empty"),
+])
+def test_logit_functions_reject_bad_input(fn, z, target, message):
+    with pytest.raises(ValueError, match=message):
+        fn(z, target)
+
+
+# ---------------------------------------------------------------------------
+# Behaviour that an earlier mutation run found untested
+
+
+def test_distribution_target_at_certainty_prints_zero_not_minus_zero():
+    """-sum over one term of 1 * 0.0 is -0.0; the module returns +0.0."""
+    ce = it.cross_entropy_from_logits([1000.0, 0.0], [1.0, 0.0])
+    assert ce == 0.0 and math.copysign(1.0, ce) == 1.0
+    assert f"{ce:.3f}" == "0.000"
+    ce = it.cross_entropy_from_logits([5.0], 0)
+    assert math.copysign(1.0, ce) == 1.0
+
+
+@pytest.mark.parametrize("y, a", [(1, [0.5, 0.5]), ([1, 0], 0.5), (np.array([1.0]), 0.5), (1, np.array([0.5]))])
+def test_bce_takes_exactly_one_target_and_one_prediction(y, a):
+    with pytest.raises(ValueError, match="binary_cross_entropy takes one target y and one prediction a"):
+        it.binary_cross_entropy(y, a)

@@ -133,3 +133,66 @@ def test_certainty_prints_as_zero_not_minus_zero():
     assert f"{it.entropy([1.0]):.3f}" == "0.000"
     assert f"{it.cross_entropy([1.0, 0.0], [1.0, 0.0]):.3f}" == "0.000"
     assert f"{it.cross_entropy_from_logits([1000.0, 0.0], 0):.3f}" == "0.000"
+
+
+# --- behaviour that an earlier mutation run found untested --------------------
+
+
+@pytest.mark.parametrize("offset", [0.9e-6, -0.9e-6, 2e-16, -2e-16])
+def test_sums_within_one_in_a_million_are_accepted(offset):
+    """SUM_TOL is 1e-6: probabilities rounded to 7 decimals, or summed in floats, pass."""
+    assert it.SUM_TOL == 1e-6
+    assert it.entropy([0.25, 0.75 + offset]) >= 0
+    assert it.entropy(np.full(10, 0.1)) == pytest.approx(math.log(10))       # sums to 0.9999999999999999
+    assert it.entropy([0.1428571] * 7) == pytest.approx(math.log(7), abs=1e-6)  # sums to 0.9999997
+
+
+@pytest.mark.parametrize("offset", [1.1e-6, -1.1e-6, 1e-5])
+def test_sums_off_by_more_than_one_in_a_million_are_rejected(offset):
+    with pytest.raises(ValueError, match=r"p must sum to 1 \(within 1e-06\)"):
+        it.entropy([0.25, 0.75 + offset])
+    with pytest.raises(ValueError, match=r"q must sum to 1 \(within 1e-06\)"):
+        it.kl_divergence([0.25, 0.75], [0.25, 0.75 + offset])
+
+
+def test_surprisal_defaults_to_nats():
+    assert it.surprisal(0.5) == pytest.approx(math.log(2))
+    assert it.surprisal(math.exp(-3)) == pytest.approx(3.0)
+    np.testing.assert_allclose(it.surprisal([0.5, 0.25]), [math.log(2), math.log(4)])
+
+
+@pytest.mark.parametrize("p", [[0.5, 1.5], [-0.1, 0.5], [0.2, 0.3, 1.0 + 1e-12], [0.5, -1e-300]])
+def test_surprisal_rejects_any_value_outside_zero_one(p):
+    """One bad entry among good ones is enough (not only when every entry is bad)."""
+    with pytest.raises(ValueError, match=r"p must lie in \[0, 1\]"):
+        it.surprisal(p)
+
+
+@pytest.mark.parametrize("base", [0.5, 0.1, 1 / math.e, 1 - 1e-12])
+@pytest.mark.parametrize("call", [
+    lambda base: it.surprisal(0.25, base),
+    lambda base: it.entropy([0.2, 0.8], base),
+    lambda base: it.cross_entropy([0.2, 0.8], [0.5, 0.5], base),
+    lambda base: it.kl_divergence([0.2, 0.8], [0.5, 0.5], base),
+    lambda base: it.gaussian_entropy(1.0, base),
+    lambda base: it.gaussian_kl(0.0, 1.0, 1.0, 2.0, base),
+], ids=["surprisal", "entropy", "cross_entropy", "kl_divergence", "gaussian_entropy", "gaussian_kl"])
+def test_bases_between_zero_and_one_are_rejected(call, base):
+    """log_b with 0 < b < 1 exists, but it makes every amount of information negative."""
+    with pytest.raises(ValueError, match=r"^base must be finite and greater than 1 \(2 for bits, e for nats\)"):
+        call(base)
+
+
+@pytest.mark.parametrize("base", [1 + 1e-9, 1.5, 3, 10, np.float64(2.0), np.int64(2)])
+def test_any_base_above_one_is_a_unit(base):
+    assert it.entropy([0.5, 0.5], base) == pytest.approx(math.log(2) / math.log(base))
+
+
+@pytest.mark.parametrize("p, index, value", [
+    ([0.0, 0.5, 0.7, -0.2], 3, "-0.2"),        # zeros before it are not negative
+    ([0.6, -0.1, 0.7, -0.2], 1, "-0.1"),       # the first negative entry is named
+    ([-1e-300, 0.5, 0.5], 0, "-1e-300"),
+])
+def test_negative_probability_message_names_the_first_negative_entry(p, index, value):
+    with pytest.raises(ValueError, match=rf"^p has a negative probability: p\[{index}\] = {value}$"):
+        it.entropy(p)

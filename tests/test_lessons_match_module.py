@@ -63,6 +63,22 @@ CASES = {
                          for x in (1.0, -0.5) for y in (0.0, 1.0) for loss in ("mse", "ce")],
 }
 CASES["forward_kl_fit"] = [(d,) for d in (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)]
+_codes = [np.array([0.5, 0.25, 0.125, 0.125]), np.array([0.4, 0.3, 0.2, 0.1]), np.array([0.9, 0.1]),
+          np.array([0.81, 0.09, 0.09, 0.01]), np.array([0.25, 0.25, 0.25, 0.25]), np.array([0.6, 0.4, 0.0]),
+          *[rng.dirichlet(np.ones(int(rng.integers(2, 12)))) for _ in range(12)]]
+CASES["huffman_code"] = [(p,) for p in _codes]
+CASES["kraft_sum"] = [(ls,) for ls in ([1, 2, 3, 3], [2, 2, 2, 2], [1, 2, 3], [1, 1, 2], [1], [0], [5, 7, 1, 30])]
+CASES["expected_length"] = [(p, [len(w) for w in it.huffman_code(p)]) for p in _codes]
+CASES["softmax_cross_entropy_grad"] = (
+    [(z, np.eye(len(z))[k]) for z, k in (([2.0, 1.0, 0.1], 0), ([1000.0, 0.0], 1), ([-3.0, 0.5, 2.0, 0.0], 3))]
+    + [(rng.normal(scale=3, size=n), rng.dirichlet(np.ones(n))) for n in (2, 3, 5, 8)])
+CASES["gaussian_entropy"] = [(s,) for s in (0.01, 0.1, 1 / math.sqrt(2 * math.pi * math.e), 1.0, 3.0, 100.0)]
+CASES["gaussian_kl"] = [(m1, s1, m2, s2) for m1, s1, m2, s2 in
+                        ((0, 1, 1, 2), (1, 2, 0, 1), (0, 0.1, 0, 1), (0, 1, 0, 0.1), (0.3, 1, -0.3, 1), (2, 0.5, 2, 0.5))]
+#: What to compare where two correct versions may legitimately differ. Huffman codes
+#: that make the same merges can label the branches differently: compare the lengths
+#: (and, in the test, that the lesson's codewords form a prefix code).
+COMPARED = {"huffman_code": lambda words: [len(w) for w in words]}
 CASES["reverse_kl"] = [(mu, s, d) for mu in (0.0, 1.5, 3.0) for s in (0.5, 1.0, 3.0) for d in (0.0, 2.0, 3.0)]
 BASES = (2, math.e)
 
@@ -87,6 +103,12 @@ def test_lesson_formula_agrees_with_module(notebook, name, ours):
             with np.errstate(all="ignore"):
                 got = ours(*args, **kwargs)
             want = theirs(*args, **kwargs)
+            if name == "huffman_code":
+                assert len(set(got)) == len(got) and not any(
+                    a != b and b.startswith(a) for a in got for b in got), (
+                    f"{notebook}: the lesson's huffman_code{args} is not a prefix code: {got}")
+            if name in COMPARED:
+                got, want = COMPARED[name](got), COMPARED[name](want)
             np.testing.assert_allclose(
                 np.asarray(got, dtype=float), np.asarray(want, dtype=float), rtol=1e-9, atol=1e-12,
                 err_msg=f"{notebook}: the lesson's {name}{args} {kwargs} differs from infotheory.{name}")

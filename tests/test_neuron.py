@@ -328,3 +328,27 @@ def test_lesson_gradients_agree_with_module(lesson, w, b, x, y, loss):
 def test_lesson_gradients_reject_unknown_loss(lesson):
     with pytest.raises(ValueError, match="loss must be 'mse' or 'ce'"):
         lesson["neuron_gradients"](1.0, 1.0, 1.0, 0.0, "hinge")
+
+
+# ---------------------------------------------------------------------------
+# behaviour that an earlier mutation run found untested
+
+
+@pytest.mark.parametrize("loss", ["mse", "ce"])
+@pytest.mark.parametrize("x, y", [(0.5, 1.0), (-2.0, 0.3), (3.0, 0.0)])
+def test_train_neuron_uses_the_example_x_and_y_everywhere(loss, x, y):
+    """Outputs and costs come from z = w x + b and the target y, not from x = 1 and y = 0."""
+    run = it.train_neuron(0.6, 0.9, eta=0.15, epochs=5, loss=loss, x=x, y=y)
+    for k in range(6):
+        w, b = run["w"][k], run["b"][k]
+        assert run["a"][k] == it.sigmoid(w * x + b)
+        assert run["cost"][k] == pytest.approx(cost_of(w, b, x, y, loss), rel=1e-12, abs=1e-15)
+        if k < 5:
+            gw, gb = it.neuron_gradients(w, b, x, y, loss)
+            assert run["w"][k + 1] == w - 0.15 * gw and run["b"][k + 1] == b - 0.15 * gb
+
+
+def test_mse_cost_in_training_is_half_the_squared_error():
+    run = it.train_neuron(0.0, 0.0, eta=0.1, epochs=0, loss="mse", y=1.0)
+    assert run["a"][0] == 0.5
+    assert run["cost"][0] == 0.125          # (0.5 - 1)^2 / 2; (0.5 + 1)^2 / 2 would be 1.125

@@ -28,25 +28,19 @@ import io
 import os
 import pathlib
 import re
-import sys
 import time
 import urllib.parse
 
 import pytest
 import yaml
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
+import sitekit as sb
+from sitekit import base_url, browser  # noqa: F401 (pytest fixtures)
 
-import site_budget as sb  # noqa: E402
+ROOT = sb.ROOT
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 
-#: Numbers each lesson must show, as regular expressions over the page's visible text.
-HEADLINES = {
-    "notebooks/01_": [r"\b1\.0 bit\b", r"\b0\.469 bits\b"],
-    "notebooks/03_": [r"\b0\.639 nats\b", r"\b1\.50 nats\b"],
-}
 
 
 # ----------------------------------------------------------------- discovery
@@ -56,34 +50,6 @@ LESSONS = [p for p in PAGES if p.startswith("notebooks/")]
 
 
 # ------------------------------------------------------------------ fixtures
-
-def _need(what: str, hint: str) -> None:
-    message = f"{what} is missing: {hint}"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message} (CI must run the browser tests)", pytrace=False)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the whole session."""
-    if not pathlib.Path(sb.CHROMIUM).exists():
-        _need(f"Chromium ({sb.CHROMIUM})", "apt-get install chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _need("the playwright package", "pip install -r requirements.txt")
-    with sync_playwright() as p:
-        chromium = sb.launch_browser(p)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def base_url(browser, built_site):
-    with sb.serve(built_site) as url:
-        yield url
-
 
 @dataclasses.dataclass
 class Visit:
@@ -271,13 +237,11 @@ def test_math_is_typeset(visits, path):
         assert data["math"] > 0, f"{path} is a lesson but shows no math"
 
 
-@pytest.mark.parametrize("prefix", sorted(HEADLINES))
-def test_lesson_shows_its_headline_numbers(visits, prefix):
-    matches = [p for p in PAGES if p.startswith(prefix)]
-    assert len(matches) == 1, f"expected one page {prefix}*.html in _toc.yml, found {matches}"
-    text = re.sub(r"\s+", " ", visits(matches[0]).data["text"])
-    for pattern in HEADLINES[prefix]:
-        assert re.search(pattern, text), f"{matches[0]} does not show {pattern!r}"
+@pytest.mark.parametrize("path", sorted(sb.HEADLINES))
+def test_lesson_shows_its_headline_numbers(visits, path):
+    assert path in PAGES, f"{path} has headline numbers but is not in _toc.yml"
+    missing = sb.missing_headlines(path, visits(path).data["text"])
+    assert not missing, f"{path} does not show {missing}"
 
 
 @pytest.mark.parametrize("path", PAGES)
