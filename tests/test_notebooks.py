@@ -18,6 +18,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = run_notebooks.all_notebooks()
 LESSON_1 = "01_shannon_entropy.ipynb"
 WIDGET = "application/vnd.jupyter.widget-view+json"
+LESSONS = [p for p in NOTEBOOKS if p.parent.name == "notebooks"]
 
 
 def test_every_lesson_is_stored():
@@ -28,9 +29,18 @@ def test_every_lesson_is_stored():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_stored_executed_and_normalised(path):
     nb = nbformat.read(path, as_version=4)
-    assert run_notebooks.problems(nb) == [], (
+    folds = run_notebooks.fold_problems(nb)
+    assert [p for p in run_notebooks.problems(nb) if p not in folds] == [], (
         f"{path.name} needs `python scripts/run_notebooks.py {path.relative_to(ROOT)}`")
     nbformat.validate(nb)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_solutions_open_collapsed_in_jupyterlab_and_colab(path):
+    nb = nbformat.read(path, as_version=4)
+    assert run_notebooks.solution_headings(nb), f"{path.name} has no '#### Solution to exercise N' cell tagged solution"
+    assert run_notebooks.fold_problems(nb) == [], (
+        f"{path.name} needs `python scripts/run_notebooks.py {path.relative_to(ROOT)}`")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -81,9 +91,6 @@ def test_nbval_compares_printed_values_but_not_images_or_addresses(tmp_path):
                         "changed.ipynb::Cell 0": "FAILED", "changed.ipynb::Cell 1": "PASSED",
                         "changed.ipynb::Cell 2": "PASSED"}, result.stdout[-3000:]
     assert "0.470 bits" in result.stdout
-
-
-LESSONS = [p for p in NOTEBOOKS if p.parent.name == "notebooks"]
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
