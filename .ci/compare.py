@@ -4,10 +4,13 @@
 
 Each notebook runs top to bottom in a fresh kernel (nbclient), in its own folder,
 and every code cell's new text outputs are compared with the outputs stored in
-the file, as nbval compares them (pytest.ini says what): printed text, text/plain,
-text/html and glued values, as exact strings once memory addresses and SVG
-images are blanked; PNG/JPEG images, widget views and the cells tagged
-nbval-ignore-output are not compared. A cell that raises stops the notebook.
+the file, as nbval compares them (pytest.ini says what): printed text, text/plain
+and text/html, as exact strings once memory addresses and SVG images are blanked;
+PNG/JPEG images, widget views and the cells tagged nbval-ignore-output are not
+compared. Glued values are compared as the reader sees them: every number the
+prose quotes (<span data-glue>) must read the same from the new run
+(scripts/run_notebooks.py formats them); their last binary digit may differ
+between NumPy versions. A cell that raises stops the notebook.
 
 Used by the CI jobs that run the lessons where readers run them: the reader's
 environment (requirements.txt alone, as Binder installs it, .ci/reader) and Colab's
@@ -30,7 +33,12 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-NOT_COMPARED = {"image/png", "image/jpeg", "application/vnd.jupyter.widget-view+json"}
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent / "scripts")]  # run_notebooks.py: in scripts/, or copied beside
+import run_notebooks  # noqa: E402
+
+NOT_COMPARED = {"image/png", "image/jpeg", "application/vnd.jupyter.widget-view+json",
+                run_notebooks.GLUE_MIME}
 SANITIZE = [(re.compile(r"0x[0-9a-fA-F]+"), "0xADDRESS"),
             (re.compile(r"<svg\b.*</svg>", re.S), "<svg>(an SVG image: not compared)</svg>")]
 
@@ -95,6 +103,8 @@ def check(path: pathlib.Path, timeout: int, colab: bool = False) -> tuple[bool, 
             kind = next(k for k in kinds if got.get(k) != want.get(k))
             differences.append(f"    cell {i} ({kind}): stored {want.get(kind)!r}\n"
                                f"    {' ' * len(f'cell {i} ({kind}): ')}now    {got.get(kind)!r}")
+    if error is None:
+        differences += [f"    prose: {problem}" for problem in run_notebooks.prose_problems(nb)]
     total = sum(1 for c in nb.cells if c.cell_type == "code" and c.source.strip())
     summary = (f"{path.name}: ran {ran} of {total} code cells in {seconds:.1f} s, "
                f"{compared - len(differences)} of {compared} compared cells agree")
