@@ -92,3 +92,12 @@ def built_site() -> pathlib.Path:
                     f"{SITE / 'reports'}; the end of its log:\n{log[-6000:]}", pytrace=False)
     assert (SITE / "index.html").exists()
     return SITE
+
+
+@pytest.fixture(scope="session")
+def mini_book(tmp_path_factory):
+    """One small book built as the book is (tests/minibook.py): (build result, html folder)."""
+    import minibook
+
+    folder = tmp_path_factory.mktemp("minibook")
+    return minibook.lesson_and_broken_page(folder), folder / "_build" / "html"

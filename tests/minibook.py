@@ -1,9 +1,10 @@
 """A small book with the book's own settings, for tests of the build and the notebook format.
 
 ``converted_notebook()`` is a short lesson written in the notebook format
-(CONTRIBUTING.md), executed; ``build(folder, notebook)`` builds a one-page book
-from it with the book's execution settings, strict flags and notebook-format
-extension, exactly as the real book is built.
+(CONTRIBUTING.md), executed; ``build(folder, pages)`` builds a small book of
+notebooks with the book's execution settings, strict flags and notebook-format
+extension, as the real book is built. The tests share one such build (fixture
+``mini_book`` in conftest.py): that lesson and a page whose cell raises.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import nbformat
 import yaml
 
 import build_book
+import run_notebooks
 
 ROOT = build_book.ROOT
 
@@ -46,14 +48,34 @@ def converted_notebook() -> nbformat.NotebookNode:
     return nb
 
 
-def build(folder: pathlib.Path, nb: nbformat.NotebookNode) -> subprocess.CompletedProcess:
-    """Build a one-page book of ``nb`` in ``folder`` (the page: lesson.html)."""
+def build(folder: pathlib.Path, pages: dict[str, nbformat.NotebookNode]) -> subprocess.CompletedProcess:
+    """Build a small book of ``pages`` ({name: notebook}, the first is the root) in ``folder``."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     mini = {"title": "t", "only_build_toc_files": True, "execute": config["execute"],
             "sphinx": {"local_extensions": {"notebook_format": str(ROOT / "website")}}}
     (folder / "_config.yml").write_text(yaml.safe_dump(mini))
-    (folder / "_toc.yml").write_text("format: jb-book\nroot: lesson\n")
+    names = list(pages)
+    toc = {"format": "jb-book", "root": names[0], "chapters": [{"file": n} for n in names[1:]]}
+    (folder / "_toc.yml").write_text(yaml.safe_dump(toc))
     shutil.copy(ROOT / "notebooks" / "bookkit.py", folder)
-    nbformat.write(nb, folder / "lesson.ipynb")
+    for name, nb in pages.items():
+        nbformat.write(nb, folder / f"{name}.ipynb")
     return subprocess.run([*build_book.JUPYTER_BOOK, "build", str(folder), *build_book.STRICT],
                           capture_output=True, text=True, cwd=folder)
+
+
+def broken_notebook() -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Broken"),
+        nbformat.v4.new_code_cell("raise RuntimeError('this cell is broken on purpose')"),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def lesson_and_broken_page(folder: pathlib.Path) -> subprocess.CompletedProcess:
+    """The book the tests share: a lesson in the format (solutions folded) and a page whose cell raises."""
+    nb = converted_notebook()
+    nb.cells[0].source = "# A lesson\n\nThe bent coin carries <span data-glue=\"H_bent:.3f\">0.469</span> bits."
+    run_notebooks.fold_solutions(nb)
+    return build(folder, {"lesson": nb, "broken": broken_notebook()})

@@ -7,7 +7,6 @@ import re
 
 import nbformat
 
-import minibook
 import run_notebooks
 import sitekit
 
@@ -48,15 +47,14 @@ def test_every_solution_is_folded_on_its_page(built_site):
         assert not re.search(r'<details class="solution"[^>]*\bopen\b', html), path.name
 
 
-def test_a_cell_that_raises_fails_the_build(tmp_path):
+def test_a_cell_that_raises_fails_the_build(mini_book):
     """The book's execution settings with the strict flags turn an exception into a failed build.
 
-    The same small book without the failing cell builds (the fold test of
-    tests/test_notebook_format.py builds it), so the failure here is the cell's."""
-    nb = minibook.converted_notebook()
-    nb.cells.insert(2, nbformat.v4.new_code_cell("raise RuntimeError('this cell is broken on purpose')"))
-    result = minibook.build(tmp_path, nb)
+    The small book's other page, a lesson, executes without error and is written
+    (tests/test_notebook_format.py checks it), so the failure is the raising cell's."""
+    result, html_dir = mini_book
     assert result.returncode != 0
     assert "Executing notebook failed" in result.stderr
-    report = tmp_path / "_build" / "html" / "reports" / "lesson.err.log"
-    assert "this cell is broken on purpose" in report.read_text()
+    assert "this cell is broken on purpose" in (html_dir / "reports" / "broken.err.log").read_text()
+    assert sorted(p.name for p in (html_dir / "reports").iterdir()) == ["broken.err.log"]
+    assert (html_dir / "lesson.html").exists()
