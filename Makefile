@@ -31,3 +31,13 @@ notebooks: $(VENV)/.installed
 
 clean:
 	rm -rf _build
+
+# Maintainer's command, not part of `make test` (about half an hour on two cores):
+# mutation testing of notebooks/infotheory.py against the module's tests with mutmut
+# (settings in pyproject.toml; surviving mutants and why each is harmless: tests/MUTATION.md).
+.PHONY: mutation
+mutation: $(VENV)/.installed requirements-mutation.txt
+	$(PY) -m pip install --quiet -r requirements-mutation.txt
+	rm -rf mutants
+	$(VENV)/bin/mutmut run
+	$(VENV)/bin/mutmut results

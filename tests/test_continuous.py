@@ -17,6 +17,7 @@ from decimal import Decimal, localcontext
 import numpy as np
 import pytest
 import scipy.integrate
+import scipy.optimize
 import scipy.special
 import scipy.stats
 from hypothesis import given, settings
@@ -184,16 +185,25 @@ def test_nearly_equal_gaussians_keep_their_small_divergence(s, rel_ds, dmu):
     s2 = s * (1 + rel_ds)
     d = it.gaussian_kl(0.0, s, dmu * s, s2)
     assert d >= 0
-    assert d == pytest.approx(decimal_gaussian_kl(0.0, s, dmu * s, s2), rel=1e-12, abs=1e-60)
+    assert d == pytest.approx(decimal_gaussian_kl(0.0, s, dmu * s, s2), rel=1e-13, abs=1e-60)
+
+
+# Means on a grid of 2^-20 and shifts on a grid of 2^-10, scales powers of 2: then shifting
+# and scaling are exact in floating point, and the divergence may change only by the
+# rounding of its own formula.  (With arbitrary floats, a shift of 256 rounds a mean
+# difference of 1e-5 by 1e-9 of itself, and the divergence with it.)
+exact_mean = st.integers(-2**30, 2**30).map(lambda k: k * 2.0**-20)
+exact_shift = st.integers(-2**20, 2**20).map(lambda k: k * 2.0**-10)
+power_of_two = st.integers(-10, 10).map(lambda k: 2.0**k)
 
 
 @FAST
-@given(location, positive, location, positive, st.floats(-1e3, 1e3), st.floats(1e-3, 1e3))
+@given(exact_mean, positive, exact_mean, positive, exact_shift, power_of_two)
 def test_gaussian_kl_ignores_shift_and_scale_of_both(mu1, s1, mu2, s2, shift, scale):
     d = it.gaussian_kl(mu1, s1, mu2, s2)
     assert d >= 0
     assert it.gaussian_kl(mu1 * scale + shift, s1 * scale, mu2 * scale + shift, s2 * scale) == \
-        pytest.approx(d, rel=1e-9, abs=1e-12)
+        pytest.approx(d, rel=1e-13, abs=1e-300)
 
 
 def test_gaussian_kl_zero_only_for_the_same_gaussian_and_asymmetric():
@@ -295,7 +305,7 @@ ACCURACY_GRID = [(mu, s, sep, sigma)
                  for mu in (0.0, 1.5, 3.0, -6.0)
                  for s in (0.01, 0.1, 1.0, 5.0, 20.0)
                  for sep in (0.0, 0.5, 3.0, 10.0)
-                 for sigma in (1.0, 0.3)]
+                 for sigma in (1.0, 0.3, 3.0)]
 
 
 @pytest.mark.parametrize("mu, s, sep, sigma", ACCURACY_GRID)
@@ -343,6 +353,21 @@ def test_reverse_kl_rejects_bad_arguments():
             it.reverse_kl(**args)
 
 
+def test_a_grid_of_exactly_max_grid_points_is_allowed():
+    """Bisect for the widest q that reverse_kl accepts: its grid has exactly the maximum."""
+    lo, hi = 1e3, 1e5                 # allowed, refused (sep = 1, sigma = 1: about 80 s points)
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        try:
+            it._reverse_kl_grid(0.0, mid, 1.0, 1.0)
+            lo = mid
+        except ValueError:
+            hi = mid
+    assert len(it._reverse_kl_grid(0.0, lo, 1.0, 1.0)) == it.MAX_GRID_POINTS
+    with pytest.raises(ValueError, match=f"more than {it.MAX_GRID_POINTS:,}"):
+        it._reverse_kl_grid(0.0, hi, 1.0, 1.0)
+
+
 def test_reverse_kl_refuses_a_grid_beyond_its_limit():
     # 80 s |sep| / sigma^2 points: 80 * 1e4 * 3 = 2.4 million > MAX_GRID_POINTS
     with pytest.raises(ValueError, match=r"^s = 10000.0 is too wide for reverse_kl's grid"):
@@ -362,6 +387,39 @@ def test_reverse_fit_printed_values():
     assert f"{it.reverse_kl(*it.forward_kl_fit(3.0), 3.0):.3f}" == "0.938"
     mu, s = it.reverse_kl_fit(2.75)
     assert f"mu = {mu:.2f}, sigma = {s:.2f}" == "mu = 0.00, sigma = 2.57"
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("sep", [0.0, 2.0, 3.0])
+def test_reverse_fit_runs_its_optimiser_without_warnings(sep):
+    """An unknown solver option or a solver that ignores them warns: none may."""
+    mu, s = it.reverse_kl_fit(sep)
+    assert mu >= 0 and s > 0
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"sep": float("nan")}, "sep must be finite"), ({"sep": "3"}, "sep must be a single number"),
+    ({"sep": 3.0, "sigma": 0.0}, "sigma must be positive"), ({"sep": 3.0, "sigma": -1.0}, "sigma must be positive"),
+])
+def test_reverse_fit_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=f"^{message}"):
+        it.reverse_kl_fit(**kwargs)
+
+
+def refined_reverse_fit(mu, s, sep, sigma):
+    """Polish a fit with BFGS to a gradient of 1e-10: the true minimiser to about 1e-7."""
+    def objective(theta):
+        return it.reverse_kl(theta[0], math.exp(theta[1]), sep, sigma)
+    res = scipy.optimize.minimize(objective, [mu, math.log(s)], method="BFGS", options={"gtol": 1e-10})
+    return abs(res.x[0]), math.exp(res.x[1])
+
+
+@pytest.mark.parametrize("sigma", [1.0, 0.5])
+def test_reverse_fit_is_within_2e_4_sigma_of_the_minimiser(sigma):
+    for d in (0.0, 0.5, 1.0, 2.0, 2.5, 2.75, 2.8, 2.85, 3.0, 4.0, 5.0):
+        mu, s = it.reverse_kl_fit(d * sigma, sigma)
+        true_mu, true_s = refined_reverse_fit(mu, s, d * sigma, sigma)
+        assert abs(mu - true_mu) <= 2e-4 * sigma and abs(s - true_s) <= 2e-4 * sigma, d
 
 
 def test_reverse_fit_is_fast():

@@ -318,7 +318,7 @@ def test_bad_input_raises_clear_value_error(call, message):
 @pytest.fixture(scope="module")
 def taught():
     funcs = lessons.taught_functions(LESSON)
-    assert set(funcs) == {"cross_entropy", "log_softmax"}
+    assert {"cross_entropy", "log_softmax"} <= set(funcs)
     return funcs
 
 
@@ -435,5 +435,5 @@ def test_distribution_target_at_certainty_prints_zero_not_minus_zero():
 
 @pytest.mark.parametrize("y, a", [(1, [0.5, 0.5]), ([1, 0], 0.5), (np.array([1.0]), 0.5), (1, np.array([0.5]))])
 def test_bce_takes_exactly_one_target_and_one_prediction(y, a):
-    with pytest.raises(ValueError, match="binary_cross_entropy takes one target y and one prediction a"):
+    with pytest.raises(ValueError, match="^binary_cross_entropy takes one target y and one prediction a$"):
         it.binary_cross_entropy(y, a)

@@ -196,3 +196,30 @@ def test_any_base_above_one_is_a_unit(base):
 def test_negative_probability_message_names_the_first_negative_entry(p, index, value):
     with pytest.raises(ValueError, match=rf"^p has a negative probability: p\[{index}\] = {value}$"):
         it.entropy(p)
+
+
+@pytest.mark.filterwarnings("error")
+def test_surprisal_returns_a_float_for_a_number_and_an_array_for_a_sequence():
+    """No RuntimeWarning for p = 0 either: an impossible outcome is simply infinitely surprising."""
+    assert type(it.surprisal(0.5)) is float and type(it.surprisal(np.float64(0.5))) is float
+    assert type(it.surprisal(0.0)) is float and it.surprisal(0.0) == math.inf
+    out = it.surprisal([0.0, 0.5])
+    assert isinstance(out, np.ndarray) and out.shape == (2,) and out[0] == math.inf
+    assert isinstance(it.surprisal([0.5]), np.ndarray)
+
+
+@pytest.mark.parametrize("p, message", [
+    (float("nan"), "p contains NaN"), ([], "p is empty"), ([[0.5]], "p must be one-dimensional"),
+    (float("inf"), "p contains an infinite value"),
+])
+def test_surprisal_messages_name_p(p, message):
+    with pytest.raises(ValueError, match=rf"^{message}"):
+        it.surprisal(p)
+
+
+def test_perplexity_beyond_the_largest_float_is_inf():
+    """A model that gives the observed outcome 1e-320 is off by e^737: more than any float."""
+    assert it.cross_entropy([1.0, 0.0], [1e-320, 1 - 1e-320]) == pytest.approx(737.0, abs=1.0)
+    assert it.perplexity([1.0, 0.0], [1e-320, 1 - 1e-320]) == math.inf
+    assert it.perplexity([1.0, 0.0], [1e-300, 1 - 1e-300]) == pytest.approx(1e300, rel=1e-12)
+    assert it.perplexity([1.0, 0.0], [0.0, 1.0]) == math.inf

@@ -422,3 +422,11 @@ def test_reverse_kl_is_nonnegative_and_symmetric(mu, s, sep):
     d = it.reverse_kl(mu, s, sep)
     assert d >= -1e-9
     assert it.reverse_kl(-mu, s, sep) == pytest.approx(d, abs=1e-9)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16, np.int8, np.uint8])
+def test_gaussian_logpdf_computes_in_double_precision(dtype):
+    x = np.array([0.1, 1.0, 3.0]).astype(dtype)
+    out = it.gaussian_logpdf(x, 0.5, 2.0)
+    assert out.dtype == np.float64
+    np.testing.assert_allclose(out, scipy.stats.norm.logpdf(x.astype(float), 0.5, 2.0), rtol=1e-14)

@@ -352,3 +352,24 @@ def test_mse_cost_in_training_is_half_the_squared_error():
     run = it.train_neuron(0.0, 0.0, eta=0.1, epochs=0, loss="mse", y=1.0)
     assert run["a"][0] == 0.5
     assert run["cost"][0] == 0.125          # (0.5 - 1)^2 / 2; (0.5 + 1)^2 / 2 would be 1.125
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int32, np.float32, np.float64])
+def test_sigmoid_prime_of_any_numeric_array(dtype):
+    """-z of an unsigned array wraps around (-1 becomes 255): z is made float first."""
+    z = np.array([0, 1, 2, 3], dtype=dtype)
+    np.testing.assert_allclose(it.sigmoid_prime(z), it.sigmoid_prime([0.0, 1.0, 2.0, 3.0]), rtol=1e-7)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: it.mse_cost(float("nan"), 0.5), "y contains NaN"),
+    (lambda: it.mse_cost(0.0, float("nan")), "a contains NaN"),
+    (lambda: it.mse_cost([], 0.5), "y is empty"),
+    (lambda: it.bce_cost_from_logit(0.0, float("nan")), "y contains NaN"),
+    (lambda: it.bce_cost_from_logit(0.0, float("inf")), "y contains an infinite value"),
+    (lambda: it.binary_cross_entropy(float("nan"), 0.5), "y contains NaN"),
+    (lambda: it.binary_cross_entropy(0.5, float("inf")), "a contains an infinite value"),
+])
+def test_cost_messages_name_the_argument(call, message):
+    with pytest.raises(ValueError, match=rf"^{message}"):
+        call()
