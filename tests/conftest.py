@@ -30,8 +30,7 @@ PENDING: dict[str, str] = {
     "test_solutions_open_collapsed_in_jupyterlab_and_colab":
         "the lead re-executes the notebooks on main (`make notebooks`), which writes the folds",
     "test_ruff_finds_nothing":
-        "three findings in others' files: unused imports in tests/test_site.py (site) and "
-        "tests/test_coding.py (module), an unused variable in lesson 2's cell 56 (prose)",
+        "two unused imports (os, pathlib) in tests/test_site.py, the site engineer's file",
 }
 
 _build: dict = {}
