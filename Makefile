@@ -1,8 +1,10 @@
 # The two commands of the README:
 #   make html   build the website into _build/html/ (open _build/html/index.html)
-#   make test   run every test: unit and property tests, nbval over every notebook,
-#               the strict book build, and the browser tests of the built site
-# Both create the virtual environment .venv from requirements.txt first (once).
+#   make test   run every test (what .ci/run runs first): the lint, unit and property
+#               tests, nbval over every notebook, the strict book build (kept in
+#               _build/html/) and the browser tests of the built site
+# Both create the virtual environment .venv from requirements-dev.txt first (once, and
+# again when a requirements file changes).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,10 +12,11 @@ PY     := $(VENV)/bin/python
 
 .PHONY: html test notebooks clean
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 html: $(VENV)/.installed
@@ -22,7 +25,7 @@ html: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(PY) -m pytest
 
-# Re-execute every lesson after editing it, and normalise it for git.
+# Re-execute every notebook after editing one, and normalise it for git.
 notebooks: $(VENV)/.installed
 	$(PY) scripts/run_notebooks.py
 

@@ -7,7 +7,7 @@ Prints
 1. a clean build with execution: seconds per notebook (MyST-NB's own timing)
    and the wall time of the whole build;
 2. the median time of one widget update of lesson 1's live explorer (the
-   callback the slider calls: move artists, blit, encode the PNG) against a
+   callback the slider calls: move the artists, redraw them) against a
    naive callback that builds a new figure each time, measured in one run;
 3. the wall time of the README's test command (`python -m pytest`).
 Targets: <= 1.5 s per notebook, <= 20 ms per widget update, >= 5x the naive redraw.
@@ -72,7 +72,7 @@ def lesson_1_namespace() -> dict:
 def widget_times(repeats: int = 60) -> None:
     import ipywidgets as widgets
 
-    from bookkit import Renderer, live_explorer
+    from bookkit import FrameRenderer, live_explorer
 
     ns = lesson_1_namespace()
     fig, update, artists = ns["draw_coin_entropy"]()
@@ -89,8 +89,8 @@ def widget_times(repeats: int = 60) -> None:
 
     def naive(v):
         f, upd, _ = ns["draw_coin_entropy"]()
-        upd(v)
-        return Renderer(f).png(quantise=False)   # a new figure, laid out and drawn in full
+        upd(v, 2)
+        return FrameRenderer(f).overlay("")   # a new figure, laid out and drawn in full (SVG)
 
     slow = []
     for v in values:
@@ -99,7 +99,7 @@ def widget_times(repeats: int = 60) -> None:
         slow.append(time.perf_counter() - t)
     f_ms, s_ms = statistics.median(fast) * 1e3, statistics.median(slow) * 1e3
     print("2. one widget update (lesson 1 live explorer), median of", repeats)
-    print(f"   update artists + blit + PNG:   {f_ms:6.1f} ms   (target <= 20 ms)")
+    print(f"   update artists + redraw:       {f_ms:6.1f} ms   (target <= 20 ms)")
     print(f"   naive: new figure each time:   {s_ms:6.1f} ms")
     print(f"   speed-up:                      {s_ms / f_ms:6.1f}x  (target >= 5x)")
 

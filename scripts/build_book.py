@@ -1,14 +1,17 @@
-"""Build the website: the one command behind `python scripts/build_book.py`.
+"""Build the website: `jupyter-book build .` with conveniences.
 
-1. Installs the pinned JavaScript the site serves itself (MathJax 3 and the
-   Jupyter widget manager): `npm ci` from website/package-lock.json into
-   website/node_modules/, only when node_modules/ is missing or out of date.
-2. Copies just the files the pages load into website/_vendor/ (gitignored),
-   which _config.yml lists in `html_static_path`, so every page works offline
-   and requests nothing from a CDN.
-3. Runs Jupyter Book with warnings as errors (`-W -n --keep-going`), so a cell
-   that raises, a broken reference or a missing glued value fails the build
-   with a non-zero exit code.
+`jupyter-book build .` alone builds the whole site once the site's JavaScript is
+installed (`npm ci --ignore-scripts` in website/): the book's Sphinx extensions in
+website/ render the math with KaTeX and copy what the pages load from
+website/node_modules/. This script adds:
+
+1. `npm ci` from website/package-lock.json, only when website/node_modules/ is
+   missing or was installed from another lock file;
+2. a clean build (incremental builds may keep stale assets);
+3. warnings as errors (`-W -n --keep-going`), so a cell that raises, a broken
+   reference or a missing glued value fails the build with a non-zero exit code;
+4. with `--pdf`, a PDF of the whole book printed from the built site by headless
+   Chromium (`book.pdf` in the site, linked from its pages).
 
 The site lands in `_build/html/` (or in `PATH/_build/html/` with `--path-output PATH`).
 """
@@ -17,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import filecmp
 import hashlib
-import os
 import pathlib
 import shutil
 import subprocess
@@ -32,37 +33,8 @@ STRICT = ["-W", "-n", "--keep-going"]
 JUPYTER_BOOK = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()"]
 WEBSITE = ROOT / "website"
 NODE_MODULES = WEBSITE / "node_modules"
-VENDOR = ROOT / "website" / "_vendor"
 #: Written into node_modules/ after a successful `npm ci`: the hash of the lock file it installed.
 STAMP = NODE_MODULES / ".book-lock.sha256"
-
-MATHJAX = "mathjax/es5"
-WIDGETS = "@jupyter-widgets/html-manager/dist"
-
-#: (source glob under node_modules/, destination folder under website/_vendor/).
-#: Only what the pages load: MathJax's TeX-to-HTML component, the fonts it uses,
-#: the TeX extensions its `autoload` fetches on demand, the accessibility
-#: explorer of its context menu (with the English speech rules); the widget
-#: manager's standalone bundle `embed.js` (the standard widgets, no RequireJS:
-#: half the size of `embed-amd.js`, which only adds loading third-party widget
-#: libraries from a CDN) with the Font Awesome 5 fonts its stylesheet names
-#: (woff2 only: every browser that runs the bundle picks woff2), and one icon.
-VENDORED_FILES = [
-    (f"{MATHJAX}/tex-chtml.js", "mathjax"),
-    (f"{MATHJAX}/output/chtml/fonts/woff-v2/*.woff", "mathjax/output/chtml/fonts/woff-v2"),
-    (f"{MATHJAX}/input/tex/extensions/*.js", "mathjax/input/tex/extensions"),
-    (f"{MATHJAX}/a11y/*.js", "mathjax/a11y"),
-    (f"{MATHJAX}/sre/mathmaps/base.json", "mathjax/sre/mathmaps"),
-    (f"{MATHJAX}/sre/mathmaps/en.json", "mathjax/sre/mathmaps"),
-    ("mathjax/LICENSE", "mathjax"),
-    (f"{WIDGETS}/embed.js", "jupyter-widgets"),
-    (f"{WIDGETS}/embed.js.LICENSE.txt", "jupyter-widgets"),
-    (f"{WIDGETS}/*.woff2", "jupyter-widgets"),
-    # The GitHub mark of the repository button (website/static/book.css draws it
-    # with this SVG instead of loading the 118 kB Font Awesome Brands font).
-    ("@fortawesome/fontawesome-free/svgs/brands/github.svg", "icons"),
-    ("@fortawesome/fontawesome-free/LICENSE.txt", "icons"),
-]
 
 
 @contextlib.contextmanager
@@ -94,7 +66,7 @@ def install_node_packages(force: bool = False) -> None:
     npm = shutil.which("npm")
     if npm is None:
         raise SystemExit("build_book: npm is needed to install the site's JavaScript "
-                         "(MathJax, the widget manager): install Node.js 18+ with npm")
+                         "(KaTeX, the widget manager): install Node.js 18+ with npm")
     print("build_book: installing the site's JavaScript packages (npm ci) ...", flush=True)
     status = subprocess.call([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund",
                               "--loglevel=error"], cwd=WEBSITE)
@@ -103,33 +75,9 @@ def install_node_packages(force: bool = False) -> None:
     STAMP.write_text(wanted + "\n")
 
 
-def vendor_assets() -> list[pathlib.Path]:
-    """Copy the files the pages load into website/_vendor/; returns the files it holds."""
-    wanted: dict[pathlib.Path, pathlib.Path] = {}
-    for pattern, dest in VENDORED_FILES:
-        matches = sorted(NODE_MODULES.glob(pattern))
-        if not matches:
-            raise SystemExit(f"build_book: website/node_modules/{pattern} is missing: "
-                             "delete website/node_modules/ and build again")
-        for src in matches:
-            wanted[VENDOR / dest / src.name] = src
-    for target, src in wanted.items():
-        if target.exists() and filecmp.cmp(src, target, shallow=False):
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, target)  # atomic: a concurrent build never sees half a file
-    for old in VENDOR.rglob("*"):  # drop files a previous version needed
-        if old.is_file() and old not in wanted and not old.name.startswith("."):
-            old.unlink()
-    return sorted(wanted)
-
-
 def prepare_assets() -> None:
-    with _lock(VENDOR / ".lock"):
+    with _lock(WEBSITE / ".npm-install.lock"):
         install_node_packages()
-        vendor_assets()
 
 
 def build(path_output: pathlib.Path | None = None, clean: bool = True, root: pathlib.Path = ROOT) -> int:
@@ -150,9 +98,18 @@ def main(argv=None) -> int:
     parser.add_argument("--path-output", type=pathlib.Path, default=None,
                         help="build into PATH/_build instead of the repository's _build")
     parser.add_argument("--no-clean", action="store_true", help="keep the previous build (faster, may be stale)")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also print the whole book to book.pdf in the site (headless Chromium), "
+                             "linked from every page")
     args = parser.parse_args(argv)
     status = build(args.path_output, clean=not args.no_clean)
-    site = (args.path_output or ROOT) / "_build" / "html" / "index.html"
+    html = (args.path_output or ROOT) / "_build" / "html"
+    if status == 0 and args.pdf:
+        import book_pdf
+
+        pdf = book_pdf.make_pdf(html)
+        print(f"build_book: printed the book to {pdf} ({pdf.stat().st_size / 1e6:.1f} MB)")
+    site = html / "index.html"
     if status == 0:
         print(f"\nThe website is built: open {site.relative_to(ROOT) if site.is_relative_to(ROOT) else site}")
     return status

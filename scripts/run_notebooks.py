@@ -18,6 +18,13 @@ and TEXT is replaced by ``format(value, SPEC)`` from the executed notebook (neve
 negative zero; an infinite value prints as ``∞``).  The prose then reads right
 wherever the notebook is opened (website, JupyterLab, Colab, GitHub), and
 ``--check`` (run by the tests) fails when a TEXT differs from its stored value.
+
+And it folds the solutions where the notebook is read (SPEC's notebook format): a
+markdown cell tagged ``solution`` that starts with a ``#### Solution to exercise N``
+heading gets ``jp-MarkdownHeadingCollapsed`` (JupyterLab opens the section
+collapsed) and its id in the notebook's ``colab.collapsed_sections`` (Colab does
+the same, finding the cell by ``metadata.id``).  The website folds the same
+sections (website/notebook_format.py).
 """
 
 from __future__ import annotations
@@ -115,6 +122,51 @@ def prose_problems(nb: nbformat.NotebookNode) -> list[str]:
     return found
 
 
+#: The heading that opens a solution section (SPEC: "#### Solution to exercise N").
+SOLUTION_HEADING = re.compile(r"^####[ \t]+Solution to exercise\b")
+SOLUTION_TAG = "solution"
+
+
+def solution_headings(nb: nbformat.NotebookNode) -> list:
+    """The markdown cells tagged ``solution`` that open a solution section."""
+    return [c for c in nb.cells if c.cell_type == "markdown" and SOLUTION_TAG in c.metadata.get("tags", [])
+            and SOLUTION_HEADING.match(c.source.lstrip())]
+
+
+def fold_solutions(nb: nbformat.NotebookNode) -> None:
+    """Write the metadata that opens every solution section collapsed in JupyterLab and Colab."""
+    ids = []
+    for cell in nb.cells:
+        cell.metadata.pop("jp-MarkdownHeadingCollapsed", None)
+    for cell in solution_headings(nb):
+        cell.metadata["jp-MarkdownHeadingCollapsed"] = True
+        cell.metadata["id"] = cell.id
+        ids.append(cell.id)
+    colab = nb.metadata.get("colab", {})
+    colab.pop("collapsed_sections", None)
+    if ids:
+        colab["collapsed_sections"] = ids
+    if colab:
+        nb.metadata["colab"] = colab
+    else:
+        nb.metadata.pop("colab", None)
+
+
+def fold_problems(nb: nbformat.NotebookNode) -> list[str]:
+    """Solution sections that would not open collapsed."""
+    found, ids = [], nb.metadata.get("colab", {}).get("collapsed_sections", [])
+    headings = solution_headings(nb)
+    for cell in headings:
+        if cell.metadata.get("jp-MarkdownHeadingCollapsed") is not True or cell.metadata.get("id") != cell.id:
+            found.append(f"the solution heading cell {cell.id} is not marked collapsed")
+    if ids != [c.id for c in headings]:
+        found.append("metadata.colab.collapsed_sections does not list exactly the solution headings")
+    for cell in nb.cells:
+        if cell.metadata.get("jp-MarkdownHeadingCollapsed") and cell.get("id") not in {c.id for c in headings}:
+            found.append(f"cell {cell.id} is collapsed but opens no solution")
+    return found
+
+
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb.metadata.pop("widgets", None)
     nb.metadata["language_info"] = {"name": "python"}
@@ -140,7 +192,7 @@ def problems(nb: nbformat.NotebookNode) -> list[str]:
             if cell.execution_count != count:
                 found.append(f"cell {i} has execution count {cell.execution_count}, expected {count}"
                              " (run the notebook top to bottom in a fresh kernel)")
-    return found + prose_problems(nb)
+    return found + prose_problems(nb) + fold_problems(nb)
 
 
 def run(path: pathlib.Path, timeout: int = 300) -> None:
@@ -150,6 +202,7 @@ def run(path: pathlib.Path, timeout: int = 300) -> None:
     unknown = fill_prose(nb)
     if unknown:
         raise SystemExit(f"{path.name}: the prose quotes values that no cell glues: {unknown}")
+    fold_solutions(nb)
     nbformat.write(normalise(nb), path)
 
 

@@ -47,6 +47,11 @@ WIDGET_STATE_BUDGET = 200 * 1024
 
 # ------------------------------------------------------------------------- pages
 
+def book_title() -> str:
+    """The book's title, from _config.yml."""
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+
+
 def toc_documents() -> list[str]:
     """Every page listed in _toc.yml, in reading order, as html paths relative to the site."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
@@ -224,25 +229,35 @@ def offline_context(browser, base_url: str, blocked: list[str] | None = None, **
 #: In-page helpers (``window.__book``), installed before any page script runs.
 PAGE_JS = r"""
 window.__book = {
-  explorers() { return Array.from(document.querySelectorAll('.frame-explorer')); },
-  visibleImgs(root) {
-    return Array.from(root.querySelectorAll('img, svg image')).filter(img => img.checkVisibility()
-      && img.getBoundingClientRect().width > 0);
+  explorers() { return Array.from(document.querySelectorAll('.bk-slot, .frame-explorer:not(.bk-slot .frame-explorer)')); },
+  // The frames an explorer shows now: its visible .bk-frame elements (inline SVG), or,
+  // for explorers drawn with images, its visible <img> elements.
+  visibleFrames(root) {
+    const frames = Array.from(root.querySelectorAll('.bk-frame'));
+    const shown = (frames.length ? frames : Array.from(root.querySelectorAll('img')))
+      .filter(f => f.checkVisibility() && f.getBoundingClientRect().width > 0);
+    return shown;
   },
+  visibleImgs(root) { return this.visibleFrames(root); },
+  // What the visible frame shows: its state (data-state names the controls' values) and
+  // its drawing, or an image's source.
   visibleSrc(root) {
-    return this.visibleImgs(root).map(img => img.src || img.getAttribute('href')).join('|');
+    return this.visibleFrames(root)
+      .map(f => f.dataset && f.dataset.state !== undefined ? f.dataset.state + f.innerHTML : (f.src || f.getAttribute('href')))
+      .join('|');
   },
   widgetViews() {
     return document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
   },
   widgetsRendered() {
-    // Every widget-view script has been replaced by a rendered view, and every
-    // explorer shows a frame.
+    // The explorers' bundle marks the page when every widget view is rendered; a page
+    // rendered by the html manager instead: every view rendered, every explorer showing a frame.
+    if (document.querySelector('.bk-slot')) return document.documentElement.classList.contains('bk-widgets-ready');
     const views = this.widgetViews();
     const rendered = document.querySelectorAll('.jupyter-widgets.widget-container, .jupyter-widgets.widget-inline-hbox, .jupyter-widgets.widget-html, .jupyter-widgets.widget-vbox, .jupyter-widgets.widget-hbox').length;
     return (views === 0 || rendered > 0)
-      && this.explorers().every(e => this.visibleImgs(e).length > 0
-                                     && this.visibleImgs(e).every(i => i.complete !== false));
+      && this.explorers().every(e => this.visibleFrames(e).length > 0
+                                     && this.visibleFrames(e).every(i => i.complete !== false));
   },
   // Resolves with ms from the next keydown until the explorer's visible frame changed
   // (DOM) and until the frame after that change was painted.
@@ -325,6 +340,7 @@ class _Session:
 
     playwright = browser = None
     servers: dict = {}
+    users = 0  # browser fixture instances still set up (one per module that uses it)
 
     @classmethod
     def get_browser(cls):
@@ -348,6 +364,13 @@ class _Session:
         return cls.servers[key][1]
 
     @classmethod
+    def release(cls):
+        """One browser fixture is done; the last one closes everything."""
+        cls.users -= 1
+        if cls.users <= 0:
+            cls.close()
+
+    @classmethod
     def close(cls):
         for manager, _ in cls.servers.values():
             manager.__exit__(None, None, None)
@@ -364,7 +387,8 @@ def _fixtures():
     @pytest.fixture(scope="session")
     def browser(request):
         """Headless Chromium, one for the whole session."""
-        request.addfinalizer(_Session.close)  # runs once, after the last user
+        _Session.users += 1
+        request.addfinalizer(_Session.release)  # the last module's teardown closes the browser
         return _Session.get_browser()
 
     @pytest.fixture(scope="session")

@@ -4,80 +4,57 @@ from __future__ import annotations
 
 import pathlib
 import re
-import subprocess
-import sys
 
 import nbformat
-import yaml
+
+import run_notebooks
+import sitekit
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import build_book  # noqa: E402
 
 
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [ch["file"] for ch in part["chapters"]]
-    return files
-
-
-def page_text(html_dir: pathlib.Path, doc: str) -> str:
-    html = (html_dir / f"{doc}.html").read_text(encoding="utf-8")
+def page_text(html_dir: pathlib.Path, page: str) -> str:
+    html = (html_dir / page).read_text(encoding="utf-8")
     text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text))
 
 
 def test_every_toc_page_is_built(built_site):
-    for doc in toc_files():
-        assert (built_site / f"{doc}.html").exists(), f"{doc} is in _toc.yml but was not built"
+    for page in sitekit.toc_documents():
+        assert (built_site / page).exists(), f"{page} is in _toc.yml but was not built"
 
 
-def test_lesson_1_shows_its_headline_numbers(built_site):
-    text = page_text(built_site, "notebooks/01_shannon_entropy")
-    assert "fair coin (50:50): H = 1.0 bit" in text
-    assert "bent coin (90:10): H = 0.469 bits" in text
-    # glued into the prose, not only printed by a cell
-    assert re.search(r"carries exactly 1\.0 bit per toss", text)
-    assert re.search(r"The bent coin carries 0\.469 bits", text)
-
-
-def test_lesson_3_shows_the_bag_example(built_site):
-    text = page_text(built_site, "notebooks/03_cross_entropy")
-    assert "0.639" in text and "1.50" in text and "nats" in text
+def test_the_lessons_show_their_headline_numbers(built_site):
+    assert sitekit.HEADLINES
+    for page in sitekit.HEADLINES:
+        assert sitekit.missing_headlines(page, page_text(built_site, page)) == [], page
 
 
 def test_site_has_no_unresolved_glue_or_raw_errors(built_site):
-    for doc in toc_files():
-        text = page_text(built_site, doc)
-        assert "Traceback" not in text, doc
-        assert "{glue" not in text, doc
+    for page in sitekit.toc_documents():
+        text = page_text(built_site, page)
+        assert "Traceback" not in text, page
+        assert "{glue" not in text and "data-glue" not in text, page
 
 
-def test_a_cell_that_raises_fails_the_build(tmp_path):
-    """The book's execution settings with the strict flags turn an exception into a failed build."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    mini = {"title": "t", "only_build_toc_files": True, "execute": config["execute"]}
-    (tmp_path / "_config.yml").write_text(yaml.safe_dump(mini))
-    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: broken\n")
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# Broken"),
-        nbformat.v4.new_code_cell("raise RuntimeError('this cell is broken on purpose')"),
-    ])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, tmp_path / "broken.ipynb")
-    result = subprocess.run([*build_book.JUPYTER_BOOK, "build", str(tmp_path), *build_book.STRICT],
-                            capture_output=True, text=True, cwd=tmp_path)
+def test_every_solution_is_folded_on_its_page(built_site):
+    """Each "Solution to exercise N" section of a lesson is a closed disclosure (website/notebook_format.py)."""
+    for path in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
+        headings = run_notebooks.solution_headings(nbformat.read(path, as_version=4))
+        html = (built_site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
+        folds = re.findall(r'<details class="solution"[^>]*><summary>(.*?)</summary>', html)
+        assert folds == [h.source.lstrip("# ").splitlines()[0] for h in headings], path.name
+        assert not re.search(r'<details class="solution"[^>]*\bopen\b', html), path.name
+
+
+def test_a_cell_that_raises_fails_the_build(mini_book):
+    """The book's execution settings with the strict flags turn an exception into a failed build.
+
+    The small book's other page, a lesson, executes without error and is written
+    (tests/test_notebook_format.py checks it), so the failure is the raising cell's."""
+    result, html_dir = mini_book
     assert result.returncode != 0
     assert "Executing notebook failed" in result.stderr
-    report = tmp_path / "_build" / "html" / "reports" / "broken.err.log"
-    assert "this cell is broken on purpose" in report.read_text()
-
-    # and the same mini book without the error builds: the failure above is the cell's
-    nb.cells[1].source = "print('fine')"
-    nbformat.write(nb, tmp_path / "broken.ipynb")
-    ok = subprocess.run([*build_book.JUPYTER_BOOK, "build", str(tmp_path), *build_book.STRICT],
-                        capture_output=True, text=True, cwd=tmp_path)
-    assert ok.returncode == 0, ok.stdout[-3000:] + ok.stderr[-3000:]
+    assert "this cell is broken on purpose" in (html_dir / "reports" / "broken.err.log").read_text()
+    assert sorted(p.name for p in (html_dir / "reports").iterdir()) == ["broken.err.log"]
+    assert (html_dir / "lesson.html").exists()

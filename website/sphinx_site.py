@@ -15,6 +15,14 @@ citation as ``<div role="doc-biblioentry">`` inside ``<div role="list">``;
 the list's children are invalid (axe: "Certain ARIA roles must contain
 particular children", critical).  ``listitem`` is what the list needs.
 
+It names the home page by the book's title alone (the theme would write
+"From Entropy to Cross-Entropy — From Entropy to Cross-Entropy" in the tab),
+gives the site a favicon (``static/favicon.svg``: no 404 on every first
+visit), and adds to the search page ``static/book-search.js`` (snippets of
+the lesson's text, not the page's buttons; formulas as text; each result once;
+a note where a page opened from a file cannot show snippets), and links the
+print stylesheet ``static/book-print.css`` (``media="print"``).
+
 Finally it makes the figures lighter.  After the build, every opaque PNG in
 ``_images/`` (the lessons' matplotlib figures, RGBA with a white background)
 is re-encoded with a palette of at most 256 colours when that is visually
@@ -29,6 +37,8 @@ from __future__ import annotations
 import io
 import os
 import pathlib
+
+HERE = pathlib.Path(__file__).resolve().parent
 
 #: Largest root-mean-square change (0-255 scale) a palette may make to a figure.
 MAX_PALETTE_RMS = 1.5
@@ -92,7 +102,41 @@ def lighten_figures(app, exception) -> None:
             os.replace(tmp, png)
 
 
+def home_title(app, exception) -> None:
+    """The home page's <title> is the book's title, once (the theme's template would
+    append the book's title to the page's, which is the same)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    import re
+
+    home = pathlib.Path(app.outdir, app.builder.get_target_uri(app.config.root_doc))
+    if home.is_file():
+        text = home.read_text(encoding="utf-8")
+        fixed = re.sub(r"<title>\s*(.*?)\s*&#8212;\s*\1\s*</title>", r"<title>\1</title>", text, count=1)
+        if fixed != text:
+            home.write_text(fixed, encoding="utf-8")
+
+
+def search_page(app, pagename, templatename, context, doctree) -> None:
+    if pagename == "search":
+        app.add_js_file("book-search.js", loading_method="defer")
+
+
+def print_stylesheet(app) -> None:
+    """The book on paper (static/book-print.css): not render-blocking on screen."""
+    app.add_css_file("book-print.css", media="print")
+
+
+def default_favicon(app, config) -> None:
+    if not config.html_favicon:
+        config.html_favicon = str(HERE / "static" / "favicon.svg")
+
+
 def setup(app):
+    app.connect("config-inited", default_favicon)
+    app.connect("builder-inited", print_stylesheet)
+    app.connect("build-finished", home_title)
+    app.connect("html-page-context", search_page)
     # Late priority: run after the extensions that add per-page scripts (myst-nb's widgets).
     app.connect("html-page-context", dedupe_scripts, priority=900)
     app.connect("html-page-context", fix_citation_roles)

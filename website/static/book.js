@@ -1,43 +1,5 @@
 /* The book's own script (_config.yml: html_js_files); loaded on every page. */
 
-/* ipywidgets 8 typesets widget labels with the MathJax 2 API,
- * MathJax.Hub.Queue(["Typeset", MathJax.Hub, element]); the site uses MathJax 3,
- * which has no Hub, so every widget view threw "Cannot read properties of
- * undefined (reading 'Queue')".  Give whatever object window.MathJax is (the
- * configuration first, then MathJax 3 itself) a small Hub whose Queue typesets
- * the element with MathJax 3.  Before MathJax has started there is nothing to
- * do: its first typeset covers the whole page. */
-(function () {
-  function typeset(element) {
-    var mj = window.MathJax;
-    if (!element || !mj || !mj.typesetPromise || !mj.startup || !mj.startup.promise) return;
-    mj.startup.promise = mj.startup.promise
-      .then(function () { return mj.typesetPromise([element]); })
-      .catch(function (err) { console.warn("MathJax could not typeset a widget label:", err); });
-  }
-  var hub = {
-    Queue: function () {
-      for (var i = 0; i < arguments.length; i++) {
-        var job = arguments[i];
-        if (Array.isArray(job) && job[0] === "Typeset") typeset(job[2]);
-      }
-    },
-  };
-  function attach(obj) {
-    if (obj && typeof obj === "object" && !("Hub" in obj)) {
-      Object.defineProperty(obj, "Hub", {value: hub, configurable: true, enumerable: false});
-    }
-  }
-  var current = window.MathJax;
-  attach(current);
-  Object.defineProperty(window, "MathJax", {
-    configurable: true,
-    enumerable: true,
-    get: function () { return current; },
-    set: function (value) { current = value; attach(value); },
-  });
-})();
-
 /* Accessible names for the widgets' sliders.  ipywidgets draws a slider as a
  * <label> (the description) beside a noUiSlider handle with role="slider" that
  * has no accessible name (axe: "ARIA input fields must have an accessible
@@ -95,4 +57,56 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark);
   else mark();
+})();
+
+/* A display equation wider than the column scrolls inside its own box
+ * (book.css): make such a box focusable and named, so that the keyboard can
+ * scroll it and a screen reader says what it is. */
+(function () {
+  function mark(box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle("book-scrolls", scrolls);
+    if (scrolls) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", "Equation, scrolls sideways");
+    } else if (box.hasAttribute("tabindex")) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  }
+  function start() {
+    var boxes = document.querySelectorAll("div.math");
+    if (!boxes.length) return;
+    var observer = new ResizeObserver(function (entries) {
+      entries.forEach(function (entry) { mark(entry.target); });
+    });
+    boxes.forEach(function (box) { mark(box); observer.observe(box); });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
+
+/* Printing (book-print.css): every folded cell and solution prints open, and
+ * closes again afterwards. scripts/book_pdf.py calls bookPrepareForPrint()
+ * itself, since printing to PDF from the DevTools protocol sends no
+ * beforeprint event. */
+(function () {
+  var opened = [];
+  window.bookPrepareForPrint = function () {
+    document.querySelectorAll("details:not([open])").forEach(function (d) {
+      d.open = true;
+      opened.push(d);
+    });
+    document.querySelectorAll(".toggle-hidden, .toggle.toggle-hidden").forEach(function (el) {
+      el.classList.remove("toggle-hidden");
+    });
+  };
+  window.bookAfterPrint = function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  };
+  window.addEventListener("beforeprint", window.bookPrepareForPrint);
+  window.addEventListener("afterprint", window.bookAfterPrint);
 })();
