@@ -29,8 +29,6 @@ PENDING: dict[str, str] = {
         "the lead runs `python scripts/colab_cell.py --write` on main",
     "test_solutions_open_collapsed_in_jupyterlab_and_colab":
         "the lead re-executes the notebooks on main (`make notebooks`), which writes the folds",
-    "test_ruff_finds_nothing":
-        "two unused imports (os, pathlib) in tests/test_site.py, the site engineer's file",
 }
 
 _build: dict = {}

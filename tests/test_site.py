@@ -843,7 +843,9 @@ def test_pdf_has_every_lesson_every_figure_and_no_code_past_the_margin(pdf_repor
         found = report["text"].find(title, at)
         assert found >= 0, f"the PDF lacks {title!r} (or has it out of order)"
         at = found
-    figures = sum(len(re.findall(r"<img\b", _article(built_site / p))) for p in PAGES)
+    # Lesson figures are inline SVG (website/explorers.py), any other picture an <img>.
+    figures = sum(len(re.findall(r'<img\b|<svg\b[^>]*class="[^"]*\bbk-figure-svg\b', _article(built_site / p)))
+                  for p in PAGES)
     assert figures > 0 and report["images"] >= figures, \
         f"the PDF has {report['images']} pictures; the pages' articles have {figures}"
     captions = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip()

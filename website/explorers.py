@@ -36,11 +36,9 @@ build stops with a message saying so when it is missing.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import math
-import os
 import pathlib
 import re
 import shutil

@@ -3,11 +3,11 @@
 A local Sphinx extension (``_config.yml``: ``sphinx.local_extensions``), so that the
 ecosystem's own command, ``jupyter-book build .``, builds the complete site.
 
-1. **Vendored packages.** The files of the npm packages pinned in
-   ``website/package-lock.json`` that the pages load (:data:`VENDORED_FILES`) are
-   copied from ``website/node_modules/`` into the site's ``_static/``. When
-   ``node_modules/`` is missing or was installed from another lock file, the build
-   stops at once with the step that fixes it (``npm ci`` in ``website/``).
+1. **npm packages.** The build reads npm packages pinned in
+   ``website/package-lock.json`` (KaTeX here; the widget bundle's sources in
+   ``explorers.py``). When ``website/node_modules/`` is missing or was installed from
+   another lock file, the build stops at once with the step that fixes it (``npm ci``
+   in ``website/``).
 2. **Icons.** The theme draws about fifteen icons from Font Awesome web fonts
    (157 kB for the solid font alone, plus a 1.5 MB script). Each icon becomes an
    inline SVG, its path taken from the theme's own copy of Font Awesome, so the
@@ -42,18 +42,6 @@ HERE = pathlib.Path(__file__).resolve().parent
 NODE_MODULES = HERE / "node_modules"
 LOCK = HERE / "package-lock.json"
 
-#: (glob under website/node_modules/, folder under the site's _static/), copied only
-#: when the pages load them: the widget manager's standalone bundle `embed.js` (the
-#: standard widgets, no RequireJS) with its licence and the Font Awesome 5 fonts its
-#: stylesheet names (woff2 only), while MyST-NB's ``nb_ipywidgets_js`` names it
-#: (website/explorers.py's lean bundle replaces it).
-VENDORED_FILES = {
-    "jupyter-widgets/embed.js": [
-        ("@jupyter-widgets/html-manager/dist/embed.js", "jupyter-widgets"),
-        ("@jupyter-widgets/html-manager/dist/embed.js.LICENSE.txt", "jupyter-widgets"),
-        ("@jupyter-widgets/html-manager/dist/*.woff2", "jupyter-widgets"),
-    ],
-}
 #: npm packages the build reads (KaTeX renders the math).
 PACKAGES = ["katex"]
 
@@ -79,27 +67,6 @@ def check_node_modules() -> None:
         if have != want:
             raise AssetError(f"website/node_modules/{package} is {have or 'missing'}, but "
                              f"website/package-lock.json pins {want}: {fix}")
-
-
-def vendored_files(app) -> list[tuple[str, str]]:
-    """The files of VENDORED_FILES that this build's pages load."""
-    loaded = " ".join(getattr(app.config, "nb_ipywidgets_js", None) or {})
-    return [entry for url, entries in VENDORED_FILES.items() if url in loaded for entry in entries]
-
-
-def vendor(app, exception) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    static = pathlib.Path(app.outdir, "_static")
-    for pattern, dest in vendored_files(app):
-        matches = sorted(NODE_MODULES.glob(pattern))
-        if not matches:
-            raise AssetError(f"website/node_modules/{pattern} is missing: run `npm ci "
-                             f"--ignore-scripts` in website/")
-        for src in matches:
-            target = static / dest / src.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, target)
 
 
 # ----------------------------------------------------------------------- icons
@@ -298,6 +265,5 @@ def start(app) -> None:
 
 def setup(app):
     app.connect("builder-inited", start)
-    app.connect("build-finished", vendor)
     app.connect("build-finished", finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
