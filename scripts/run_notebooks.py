@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import math
 import pathlib
 import re
@@ -52,6 +53,7 @@ def all_notebooks() -> list[pathlib.Path]:
 GLUE_SPAN = re.compile(r'<span data-glue="(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<spec>[^"]*))?">'
                        r'(?P<text>[^<]*)</span>')
 GLUE_MIME = "application/papermill.record/text/plain"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def glued_values(nb: nbformat.NotebookNode) -> dict:
@@ -175,7 +177,29 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)
         cell.metadata.pop("scrolled", None)
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
+            for k, out in enumerate(cell.outputs):
+                view = out.get("data", {}).get(WIDGET_VIEW)
+                if view is not None:
+                    # A random id on every run; the stored notebook keeps no widget state
+                    # for it to point to, so an id derived from the cell is as good and
+                    # leaves no diff.
+                    view["model_id"] = hashlib.sha1(f"{cell.get('id')}/{k}".encode()).hexdigest()[:32]
     return nb
+
+
+def merge_streams(outputs: list) -> list:
+    """Consecutive printed outputs of one stream as one output: how a kernel splits a
+    cell's printing into messages depends on timing, and would show up as a diff."""
+    merged = []
+    for out in outputs:
+        if (out.get("output_type") == "stream" and merged
+                and merged[-1].get("output_type") == "stream" and merged[-1].get("name") == out.get("name")):
+            merged[-1]["text"] = "".join(merged[-1]["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
 
 
 def problems(nb: nbformat.NotebookNode) -> list[str]:
