@@ -21,16 +21,6 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 
-#: Checks that wait for another engineer's change to reach main (issue 9), as
-#: {test name: what has to happen}. Each is an expected failure, strictly: when the
-#: change lands the test passes, pytest reports it as an error, and its entry goes.
-PENDING: dict[str, str] = {
-    "test_first_code_cell_is_the_generated_colab_cell":
-        "the lead runs `python scripts/colab_cell.py --write` on main",
-    "test_solutions_open_collapsed_in_jupyterlab_and_colab":
-        "the lead re-executes the notebooks on main (`make notebooks`), which writes the folds",
-}
-
 _build: dict = {}
 
 
@@ -53,10 +43,6 @@ def _start_build() -> None:
 
 
 def pytest_collection_modifyitems(session, config, items):
-    for item in items:
-        name = getattr(item, "originalname", None) or item.name
-        if name in PENDING:
-            item.add_marker(pytest.mark.xfail(strict=True, reason=f"pending: {PENDING[name]}"))
     if any(_needs_site(item) for item in items):
         items.sort(key=_needs_site)  # stable: everything else keeps its order, site tests last
         if _reused_site() is None:
