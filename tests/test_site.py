@@ -786,14 +786,6 @@ def test_dark_mode_contrast(dark_mode, path):
 # ------------------------------------------------------------------- budgets
 
 @pytest.mark.parametrize("path", PAGES)
-def test_widget_state_budget(built_site, path):
-    size = sb.widget_state_gzip_bytes(built_site / path)
-    assert size <= sb.WIDGET_STATE_BUDGET, (
-        f"{path} embeds {size / 1024:.0f} KiB of widget state (gzipped); the budget is "
-        f"{sb.WIDGET_STATE_BUDGET // 1024} KiB: fewer or smaller explorer frames")
-
-
-@pytest.mark.parametrize("path", PAGES)
 def test_page_weight_budget(visits, path):
     """Bytes transferred on a first visit, gzip as static hosts serve it, everything included."""
     size = visits(path).data["bytes"]

@@ -27,7 +27,6 @@ What is checked:
 from __future__ import annotations
 
 import gzip
-import html
 import re
 import time
 import urllib.parse
@@ -572,22 +571,9 @@ def test_figures_and_explorers_take_the_theme_colours(lessons, path, mode):
 
 # -------------------------------------------------------------------- budgets
 
-def widget_state_gzip_bytes(html_file) -> int:
-    """Gzipped bytes of a page's widget state: the script beside the page that its
-    widget-state element names (data-src), or the state embedded in the element."""
-    page = html_file.read_text(encoding="utf-8")
-    tags = re.findall(r'<script type="application/vnd\.jupyter\.widget-state\+json"([^>]*)>(.*?)</script>',
-                      page, re.S)
-    data = ""
-    for attrs, body in tags:
-        src = re.search(r'data-src="([^"]*)"', attrs)
-        data += (html_file.parent / html.unescape(src.group(1))).read_text(encoding="utf-8") if src else body
-    return len(gzip.compress(data.encode("utf-8"), compresslevel=6)) if data else 0
-
-
 @pytest.mark.parametrize("path", LESSONS)
 def test_widget_state_budget(built_site, path):
-    size = widget_state_gzip_bytes(built_site / path)
+    size = sitekit.widget_state_gzip_bytes(built_site / path)
     assert 0 < size <= sitekit.WIDGET_STATE_BUDGET, (
         f"{path} carries {size / 1024:.0f} KiB of widget state (gzipped); the budget is "
         f"{sitekit.WIDGET_STATE_BUDGET // 1024} KiB")
