@@ -232,9 +232,9 @@ def huffman_code(p) -> list[str]:
     has a smaller expected length L.  In bits, H(p) <= L < H(p) + 1 when at
     least two outcomes have positive probability.  A certain outcome gets a
     1-bit codeword, so there L = 1 = H(p) + 1, and a lone outcome gets the
-    codeword "0" (one bit more than the empty codeword it could have).
-    Outcomes with probability 0 still get codewords, none shorter than any
-    other outcome's.
+    codeword "0" (every codeword has at least one bit).  Outcomes with
+    probability 0 still get codewords, none shorter than the codeword of any
+    outcome with positive probability.
     """
     p = as_distribution(p)
     n = p.size
@@ -387,7 +387,8 @@ def sigmoid_prime(z):
 def binary_cross_entropy(y, a) -> float:
     """-[y log a + (1 - y) log(1 - a)] in nats for a target y and a prediction a in [0, 1].
 
-    ``inf`` when the prediction gives probability 0 to the target (a = 0 with y = 1).
+    ``inf`` when the prediction gives probability 0 to an outcome the target gives
+    weight to (a = 0 with y > 0, or a = 1 with y < 1).
     """
     y = float(_as_real_array(y, "y")[0]) if np.ndim(y) == 0 else None
     a_ = float(_as_real_array(a, "a")[0]) if np.ndim(a) == 0 else None
@@ -428,8 +429,8 @@ def _check_loss(loss):
 def neuron_gradients(w, b, x, y, loss):
     """(dC/dw, dC/db) for one sigmoid neuron a = sigma(w x + b).
 
-    MSE, C = (a - y)^2 / 2:          dC/dw = (a - y) sigma'(z) x
-    cross-entropy (binary):          dC/dw = (a - y) x        (sigma' cancels)
+    quadratic cost (loss="mse"), C = (a - y)^2 / 2:   dC/dw = (a - y) sigma'(z) x
+    cross-entropy (loss="ce", binary):              dC/dw = (a - y) x   (sigma' cancels)
     """
     _check_loss(loss)
     w, b, x, y = (float(_as_real_array(v, n)[0]) for v, n in ((w, "w"), (b, "b"), (x, "x"), (y, "y")))
