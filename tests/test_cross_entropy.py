@@ -2,7 +2,7 @@
 
 Covers infotheory.cross_entropy, perplexity, log_softmax, softmax,
 cross_entropy_from_logits and binary_cross_entropy: reference values from
-/work/shared/source/README.md, the inequalities and identities the lesson
+the study note's English digest (recomputed values), the inequalities and identities the lesson
 teaches, agreement with SciPy, numerical stability for huge logits, the
 infinite cases and the error messages for bad input.
 """

@@ -2,7 +2,7 @@
 
 Covers infotheory.kl_divergence and the two-bump fitting functions
 (gaussian_logpdf, mixture_logpdf, forward_kl_fit, reverse_kl, reverse_kl_fit):
-reference values from /work/shared/source/README.md and the lesson, Gibbs'
+reference values from the study note's English digest and the lesson, Gibbs'
 inequality and the identities the lesson teaches, agreement with SciPy, the
 infinite and zero cases, the error messages for bad input, and the
 forward/reverse trade-off (each fit wins on its own criterion).
