@@ -1,0 +1,85 @@
+"""Korean quoted in the English pages is marked as Korean (website/languages.py).
+
+A screen reader reads a passage in the voice of the language its element declares
+(WCAG 3.1.2). The corrections page and lesson 4 quote the Korean study note: every
+Hangul character of their prose must sit inside an element with ``lang="ko"``, and
+the English around it must not.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import importlib.util
+import pathlib
+import re
+
+import pytest
+
+import sitekit
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("languages", ROOT / "website" / "languages.py")
+languages = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(languages)
+
+HANGUL = re.compile(f"[{languages.HANGUL}]")
+#: Elements whose text is code, math or not text at all: not checked.
+NOT_PROSE = {"pre", "code", "script", "style", "math", "svg", "textarea", "title"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def korean(text: str) -> list[str]:
+    return [piece for piece, is_korean in languages.korean_runs(text) if is_korean]
+
+
+def test_a_quotation_and_its_translation_are_cut_apart():
+    text = ("the note says “따라서 MSE 보다 Cross Entropy가 훨씬\n빠르다.” (“So cross-entropy "
+            "trains much faster than MSE.”) and “즉, 엔트로피 값이다.”")
+    assert korean(text) == ["따라서 MSE 보다 Cross Entropy가 훨씬\n빠르다.", "즉, 엔트로피 값이다."]
+    assert "".join(piece for piece, _ in languages.korean_runs(text)) == text
+
+
+def test_latin_words_written_onto_korean_belong_to_it():
+    assert korean("DL에서는 q라는 정보") == ["DL에서는 q라는 정보"]
+    assert korean("English only, no Korean.") == []
+
+
+class _LangChecker(html.parser.HTMLParser):
+    """Collects prose text with Hangul, and whether its nearest lang is Korean."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str | None]] = []
+        self.marked: list[str] = []
+        self.unmarked: list[str] = []
+        self.english_marked: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        self.stack.append((tag, dict(attrs).get("lang")))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data):
+        if any(tag in NOT_PROSE for tag, _ in self.stack) or not data.strip():
+            return
+        lang = next((lang for _, lang in reversed(self.stack) if lang), None)
+        if HANGUL.search(data):
+            (self.marked if lang == "ko" else self.unmarked).append(data.strip()[:60])
+        elif lang == "ko" and re.search(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{3,}){3,}", data):
+            self.english_marked.append(data.strip()[:60])  # four English words in a row
+
+
+@pytest.mark.parametrize("path", sitekit.toc_documents())
+def test_korean_passages_are_marked_korean(built_site, path):
+    checker = _LangChecker()
+    checker.feed((built_site / path).read_text(encoding="utf-8"))
+    assert not checker.unmarked, f"{path}: Korean text without lang=\"ko\": {checker.unmarked[:5]}"
+    assert not checker.english_marked, f"{path}: English text marked Korean: {checker.english_marked[:5]}"
+    if path == "book/errata.html":  # the page that quotes the note: the check is not vacuous
+        assert len(checker.marked) >= 5, f"only {len(checker.marked)} Korean passages found on {path}"
