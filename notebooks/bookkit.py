@@ -671,6 +671,7 @@ def frame_explorer(
     def build(level: int, chosen: dict):
         if level == len(axes_of_frames):
             update(**chosen)
+            frame_values.append(chosen)
             state = [[c.name, chosen_labels[c.name]] for c in shown_controls]
             text = readout(**chosen) if readout is not None else "; ".join(
                 f"{c.label.strip() or c.name} = {chosen_labels[c.name]}" for c in shown_controls)
@@ -688,6 +689,7 @@ def frame_explorer(
         return stack
 
     chosen_labels: dict[str, str] = {}
+    frame_values: list[dict] = []     # update's keywords for each frame, in order
     shown_controls = sliders + ([toggle] if toggle else [])   # in the order the reader sees them
     frames = build(0, {})
     update(**start_values)   # leave the figure at the first state
@@ -701,6 +703,10 @@ def frame_explorer(
     box.summary = _summary("Explorer", [s.label for s in sliders] + ([toggle.label] if toggle else []))
     box.links = links                 # the browser-side links, kept for the tests
     box.n_frames = n_frames
+    # What drew the frames, kept for the tests (tests/test_explorer_figures.py): the
+    # figure with its layout frozen, update, the animated artists, each frame's values.
+    box.figure, box.update, box.animated = fig, update, renderer.animated
+    box.frame_values = frame_values
     return box
 
 
@@ -761,4 +767,6 @@ def live_explorer(fig: Figure, update: Callable, controls: dict, *, alt: Callabl
     box.add_class("bk-live")
     box.summary = _summary("Live explorer", labels)
     box.redraw = redraw  # exposed for the benchmark and the tests
+    box.figure, box.update, box.animated = fig, update, renderer.animated   # for the tests
+    box.controls = controls
     return box

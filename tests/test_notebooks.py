@@ -56,6 +56,24 @@ def test_widget_cells_are_excused_from_comparison_but_nothing_else(path):
                 f"{path.name} cell {i} ignores its output but displays no widget")
 
 
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_explorer_cells_fold_their_code_on_the_website_and_teaching_cells_do_not(path):
+    """A cell that builds an explorer is plotting plumbing: the website folds its code
+    (hide-input), so the explorer follows the prose that says what to do with it. The code
+    a lesson teaches stays in view, and solutions fold their own way (CONTRIBUTING.md)."""
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        tags = cell.metadata.get("tags", [])
+        folded = "hide-input" in tags or "hide-cell" in tags
+        where = f"{path.name} cell {i} ({cell.source.splitlines()[0][:50]!r})"
+        if any(WIDGET in out.get("data", {}) for out in cell.get("outputs", [])):
+            assert "hide-input" in tags, f"{where}: an explorer cell needs the tag hide-input"
+        if cell.source.startswith("# teaches:") or "solution" in tags:
+            assert not folded, f"{where}: teaching and solution cells show their code"
+
+
 GUARD_CELLS = [
     "import math\np = 0.9\nH = -(p * math.log2(p) + (1 - p) * math.log2(1 - p))\nprint(f\"{H:.3f} bits\")",
     "from IPython.display import SVG, display\n"
