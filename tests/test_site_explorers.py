@@ -20,9 +20,10 @@ What is checked:
   a named group with aria-pressed; handles and tracks stand out from the page
   (3:1) in light and dark mode; with JavaScript off or the widget scripts not
   loaded, every explorer says its controls need JavaScript;
-* readouts are page text of at least 12 CSS px on a phone; slider hit areas
-  are at least 44 px; sliders span the explorer on a phone; the tracks of one
-  explorer's sliders line up; keyboard focus is visible;
+* readouts are page text of at least 12 CSS px on a phone; slider hit areas,
+  solution titles and copy buttons are at least 44 px; sliders span the
+  explorer on a phone; the tracks of one explorer's sliders line up; keyboard
+  focus is visible;
 * figures are inline SVG with alt text; in dark mode figures and explorers take
   the theme's colours, with text contrast of at least 4.5:1;
 * budgets: widget state per page, the widget bundle's bytes, the frame switch.
@@ -480,6 +481,21 @@ def test_touch_targets_full_width_sliders_and_aligned_labels(lessons, path):
         for g in geometry:
             assert all(g["hits"]), f"{path} explorer {i}: the slider's hit area is under 44 px: {g['hits']}"
             assert g["track"] >= 0.8 * g["slot"], f"{path} explorer {i}: slider {g['track']:.0f} px of {g['slot']:.0f}"
+    # In the text: a folded solution's title and a code cell's copy button, 44 px on the
+    # phone, and on a desktop no bigger than they were (a copy button covers the code's end).
+    sizes = "sel => Array.from(document.querySelectorAll(sel)).map(e => { const r = e.getBoundingClientRect(); " \
+            "return {what: e.textContent.trim().slice(0, 30) || e.className, width: r.width, height: r.height}; })"
+    phone = lesson.pages["phone"]
+    summaries = phone.evaluate(sizes, "article details > summary")
+    assert summaries, f"{path} has no folded solution"
+    small = [s for s in summaries if s["height"] < 43.5]
+    assert not small, f"{path}: solution titles under 44 px tall on a phone: {small[:3]}"
+    copies = phone.evaluate(sizes, "article button.copybtn")
+    assert copies, f"{path} has no copy button"
+    small = [c for c in copies if c["width"] < 43.5 or c["height"] < 43.5]
+    assert not small, f"{path}: copy buttons under 44 px on a phone: {small[:3]}"
+    big = [c for c in lesson.pages["desktop"].evaluate(sizes, "article button.copybtn") if c["height"] > 40]
+    assert not big, f"{path}: copy buttons grew on a desktop: {big[:3]}"
     desktop = lesson.pages["desktop"]
     for i, slot in enumerate(lesson.slots("desktop")):
         lefts = slot.evaluate("s => Array.from(s.querySelectorAll('.bk-live-host .widget-slider .noUi-base'))"
