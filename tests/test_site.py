@@ -15,7 +15,8 @@ share those loads:
   box with a visible cue; nothing is clipped; no page scrolls sideways;
 * navigation: at 390 px the menu button opens the chapter list and a link in it
   navigates, "Contents" opens the page outline; at 1280 px the menu button
-  collapses and restores the sidebar; one header, one search box;
+  collapses and restores the sidebar; one header, one search box; closing a
+  drawer with Escape gives the focus back to the button that opened it;
 * header buttons and navigation links at least 44 px (touch); every header
   control and menu item shows a keyboard focus ring, at 390 and 1280 px, light
   and dark; on a touch screen no tooltip stays over the page after a tap;
@@ -25,8 +26,9 @@ share those loads:
 * favicon, a home title that does not repeat the book's name, icons as inline
   SVG (no icon font, no CSS mask from a file URL);
 * print: folded cells and solutions open, code wrapped, explorers as their
-  picture without controls; the PDF of the whole book has every lesson, every
-  figure and no code line past the margin;
+  picture without controls, in the light theme even when the reader is in
+  dark mode (and back to dark afterwards); the PDF of the whole book has every
+  lesson, every figure and no code line past the margin;
 * the lessons' headline numbers, alt text on every image, launch links;
 * axe-core finds no serious or critical accessibility violation, in light and
   in dark mode, on every page and on the search page with results (the
@@ -950,6 +952,43 @@ def test_header_controls_show_keyboard_focus(browser, base_url, screen, mode):
         page.context.close()
 
 
+#: What a printed page shows: its text and headings, and the paper under them.
+PRINTED_JS = r"""() => {
+  const paper = el => { for (; el; el = el.parentElement) { const c = getComputedStyle(el).backgroundColor;
+                          if (!/rgba\(0, 0, 0, 0\)|transparent/.test(c)) return c; } return 'rgb(255, 255, 255)'; };
+  const seen = sel => { const el = document.querySelector(sel); return el && {colour: getComputedStyle(el).color, paper: paper(el)}; };
+  const figureText = document.querySelector('.bk-figure-image svg use');
+  return {theme: document.documentElement.dataset.theme, text: seen('article p'), heading: seen('article h1'),
+          figure: figureText && {colour: getComputedStyle(figureText).fill, paper: paper(figureText)}};
+}"""
+
+
+def test_print_uses_the_light_theme_even_in_dark_mode(browser, base_url):
+    """Printing in dark mode gave light grey text on white paper: the page prints in the
+    light theme (dark text, figures' ink), then goes back to dark."""
+    page, errors = _fresh(browser, base_url, FIRST_LESSON, sb.DESKTOP)
+    try:
+        page.evaluate(DARK_JS, "dark")
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        page.emulate_media(media="print")
+        printed = page.evaluate(PRINTED_JS)
+        page.emulate_media(media="screen")
+        page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+        after = page.evaluate("() => document.documentElement.dataset.theme")
+        white = [255, 255, 255]
+        for what in ("text", "heading", "figure"):
+            seen = printed[what]
+            assert seen, f"found no {what} to print"
+            colour, paper = _rgba(seen["colour"])[:3], _rgba(seen["paper"])[:3]
+            # The paper is white whether the browser prints backgrounds or not.
+            assert _contrast(colour, white) >= 4.5 and _contrast(colour, paper) >= 4.5, \
+                f"printed {what} {seen['colour']} on {seen['paper']} (theme {printed['theme']})"
+        assert after == "dark", f"after printing the page is in the {after} theme, not the reader's dark one"
+        assert not errors, errors
+    finally:
+        page.context.close()
+
+
 @pytest.fixture(scope="session")
 def search_axe(browser, base_url):
     """The search page with the results for "entropy" (highlighted words in titles and
@@ -1002,3 +1041,24 @@ def test_no_tooltip_stays_over_the_page_on_a_touch_screen(browser, base_url):
             "a tap on Search after closing Contents did not open the search"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("toggle", [".primary-toggle", ".secondary-toggle"])
+def test_closing_a_drawer_gives_focus_back_to_its_button(browser, base_url, toggle):
+    """On a phone the menu and Contents drawers are dialogs; closed with Escape they
+    dropped the keyboard focus on <body>, at the top of the page."""
+    page, errors = _fresh(browser, base_url, FIRST_LESSON, sb.PHONE)
+    try:
+        button = page.locator(f".bd-header-article {toggle}").filter(visible=True).first
+        button.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.querySelector('dialog[open]')", timeout=3000)
+        page.keyboard.press("Escape")
+        page.wait_for_function("() => !document.querySelector('dialog[open]')", timeout=3000)
+        page.wait_for_timeout(100)
+        focused = page.evaluate("b => document.activeElement === b ? null : document.activeElement.outerHTML.slice(0, 80)",
+                                button.element_handle())
+        assert focused is None, f"after closing the {toggle} drawer the focus is on {focused}"
+        assert not errors, errors
+    finally:
+        page.context.close()
