@@ -24,7 +24,8 @@ share those loads:
   abbreviations, snippets without page furniture or TeX, the magnifier beside
   the typed text; on file:// a note explains what needs the site served;
 * favicon, a home title that does not repeat the book's name, icons as inline
-  SVG (no icon font, no CSS mask from a file URL);
+  SVG (no icon font, no CSS mask from a file URL); one viewport meta tag; the
+  download menu's print item says it prints;
 * print: folded cells and solutions open, code wrapped, explorers as their
   picture without controls, in the light theme even when the reader is in
   dark mode (and back to dark afterwards); the PDF of the whole book has every
@@ -1062,3 +1063,34 @@ def test_closing_a_drawer_gives_focus_back_to_its_button(browser, base_url, togg
         assert not errors, errors
     finally:
         page.context.close()
+
+
+#: The download menu's items: their text, and what they do.
+DOWNLOAD_MENU_JS = r"""() => Array.from(document.querySelectorAll('.dropdown-download-buttons .dropdown-item')).map(i => ({
+  text: i.textContent.trim(), title: i.getAttribute('title') || '', href: i.getAttribute('href'),
+  prints: /print\(/.test(i.getAttribute('onclick') || '')}))"""
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_download_menu_says_print_where_it_prints(visits, path):
+    """The theme's ".pdf" item opens the print dialog: it says so ("Print this page");
+    an item named like a file downloads that file."""
+    items = visits(path).page.evaluate(DOWNLOAD_MENU_JS)
+    assert items, f"{path} has no download menu"
+    for item in items:
+        if item["prints"]:
+            assert re.search(r"\bprint\b", item["text"], re.I), f"{path}: {item['text']!r} opens the print dialog"
+            assert not re.fullmatch(r"\.?\w{2,5}", item["text"]), f"{path}: the print item looks like a file: {item}"
+        else:
+            assert item["href"], f"{path}: a download item that neither prints nor links: {item}"
+            ext = re.fullmatch(r"\.(\w+)", item["text"])
+            assert not ext or item["href"].split("?")[0].endswith("." + ext.group(1)), \
+                f"{path}: {item['text']!r} links to {item['href']}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_one_viewport_meta_tag(visits, path):
+    tags = visits(path).page.evaluate(
+        "() => Array.from(document.querySelectorAll('meta[name=viewport]')).map(m => m.content)")
+    assert len(tags) == 1, f"{path} has {len(tags)} <meta name=viewport>: {tags}"
+    assert "width=device-width" in tags[0]
