@@ -15,19 +15,25 @@ share those loads:
   box with a visible cue; nothing is clipped; no page scrolls sideways;
 * navigation: at 390 px the menu button opens the chapter list and a link in it
   navigates, "Contents" opens the page outline; at 1280 px the menu button
-  collapses and restores the sidebar; one header, one search box;
-* header buttons and navigation links at least 44 px (touch);
+  collapses and restores the sidebar; one header, one search box; closing a
+  drawer with Escape gives the focus back to the button that opened it;
+* header buttons and navigation links at least 44 px (touch); every header
+  control and menu item shows a keyboard focus ring, at 390 and 1280 px, light
+  and dark; on a touch screen no tooltip stays over the page after a tap;
 * search: real queries find their pages once each, glossary terms by their
   abbreviations, snippets without page furniture or TeX, the magnifier beside
   the typed text; on file:// a note explains what needs the site served;
 * favicon, a home title that does not repeat the book's name, icons as inline
-  SVG (no icon font, no CSS mask from a file URL);
+  SVG (no icon font, no CSS mask from a file URL); one viewport meta tag; the
+  download menu's print item says it prints;
 * print: folded cells and solutions open, code wrapped, explorers as their
-  picture without controls; the PDF of the whole book has every lesson, every
-  figure and no code line past the margin;
+  picture without controls, in the light theme even when the reader is in
+  dark mode (and back to dark afterwards); the PDF of the whole book has every
+  lesson, every figure and no code line past the margin;
 * the lessons' headline numbers, alt text on every image, launch links;
 * axe-core finds no serious or critical accessibility violation, in light and
-  in dark mode (the explorers and figures: tests/test_site_explorers.py);
+  in dark mode, on every page and on the search page with results (the
+  explorers and figures: tests/test_site_explorers.py);
 * byte budgets (issue 11): per lesson page <= 700 kB transferred (cold cache,
   gzip), <= 250 kB before the first paint (the page and its render-blocking
   files), widget state <= 200 KiB gzipped.
@@ -868,3 +874,223 @@ def test_a_formula_katex_cannot_render_fails_the_build(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode != 0, "a formula KaTeX cannot render did not fail the build"
     assert "KaTeX cannot render $\\frac{1}{$" in output and "page.md" in output, output[-2000:]
+
+
+# ------------------------------------------------- keyboard, touch, print, search results
+
+def _rgba(css: str) -> list[float]:
+    values = [float(v) for v in re.findall(r"[\d.]+", css)]
+    return values[:3] + [values[3] if len(values) > 3 else 1.0]
+
+
+def _luminance(rgb) -> float:
+    def channel(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a, b) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+#: The focused element's focus indicator: its outline, or a box-shadow ring.
+FOCUS_RING_JS = r"""() => {
+  const el = document.activeElement, cs = getComputedStyle(el);
+  return {what: (el.getAttribute('aria-label') || el.title || el.textContent || el.className).trim().slice(0, 40),
+          focusVisible: el.matches(':focus-visible'), outline: cs.outlineStyle,
+          outlineWidth: parseFloat(cs.outlineWidth), outlineColor: cs.outlineColor, boxShadow: cs.boxShadow,
+          page: getComputedStyle(document.body).backgroundColor};
+}"""
+
+
+def _ring(focus: dict) -> str | None:
+    """Why the focus indicator is not visible, or None if it is: an outline of 2 px or
+    more, or a box-shadow ring of 2 px or more, at 3:1 against the page (WCAG 2.4.7, 1.4.11)."""
+    page = _rgba(focus["page"])[:3]
+    if focus["outline"] != "none" and focus["outlineWidth"] >= 2:
+        ratio = _contrast(_rgba(focus["outlineColor"]), page)
+        return None if ratio >= 3 else f"outline {ratio:.2f}:1 against the page"
+    for colour, *lengths in re.findall(r"(rgba?\([^)]*\))\s+(-?[\d.]+)px\s+(-?[\d.]+)px\s+([\d.]+)px\s+([\d.]+)px",
+                                      focus["boxShadow"]):
+        if max(float(lengths[2]), float(lengths[3])) >= 2 and _rgba(colour)[3] > 0.5:
+            ratio = _contrast(_rgba(colour), page)
+            return None if ratio >= 3 else f"box-shadow {ratio:.2f}:1 against the page"
+    return f"no outline or ring (outline {focus['outline']} {focus['outlineWidth']} px, box-shadow {focus['boxShadow']})"
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_header_controls_show_keyboard_focus(browser, base_url, screen, mode):
+    """Every header button, and the first item of each header menu, shows a focus ring
+    when the keyboard reaches it (the menu, launch, repository and download buttons showed none)."""
+    page, errors = _fresh(browser, base_url, FIRST_LESSON, sb.PHONE if screen == "phone" else sb.DESKTOP)
+    try:
+        page.evaluate(DARK_JS, mode)
+        controls = page.locator(HEADER_TARGETS).filter(visible=True)
+        assert controls.count() >= 5, f"{controls.count()} header controls at {screen}"
+        page.keyboard.press("Tab")  # the browser shows focus rings after a key press
+        missing = []
+        for n in range(controls.count()):
+            control = controls.nth(n)
+            control.focus()
+            focus = page.evaluate(FOCUS_RING_JS)
+            assert focus["focusVisible"], f"the header control {focus['what']!r} is not :focus-visible when focused"
+            if _ring(focus):
+                missing.append(f"{focus['what']!r}: {_ring(focus)}")
+            if "dropdown-toggle" in (control.get_attribute("class") or ""):
+                page.keyboard.press("Enter")  # open its menu; the arrow key goes to its first item
+                page.keyboard.press("ArrowDown")
+                item = page.evaluate(FOCUS_RING_JS)
+                if _ring(item):
+                    missing.append(f"menu item {item['what']!r}: {_ring(item)}")
+                page.keyboard.press("Escape")
+        assert not missing, f"no visible keyboard focus at {screen} in {mode} mode:\n  " + "\n  ".join(missing)
+        assert not errors, errors
+    finally:
+        page.context.close()
+
+
+#: What a printed page shows: its text and headings, and the paper under them.
+PRINTED_JS = r"""() => {
+  const paper = el => { for (; el; el = el.parentElement) { const c = getComputedStyle(el).backgroundColor;
+                          if (!/rgba\(0, 0, 0, 0\)|transparent/.test(c)) return c; } return 'rgb(255, 255, 255)'; };
+  const seen = sel => { const el = document.querySelector(sel); return el && {colour: getComputedStyle(el).color, paper: paper(el)}; };
+  const figureText = document.querySelector('.bk-figure-image svg use');
+  return {theme: document.documentElement.dataset.theme, text: seen('article p'), heading: seen('article h1'),
+          figure: figureText && {colour: getComputedStyle(figureText).fill, paper: paper(figureText)}};
+}"""
+
+
+def test_print_uses_the_light_theme_even_in_dark_mode(browser, base_url):
+    """Printing in dark mode gave light grey text on white paper: the page prints in the
+    light theme (dark text, figures' ink), then goes back to dark."""
+    page, errors = _fresh(browser, base_url, FIRST_LESSON, sb.DESKTOP)
+    try:
+        page.evaluate(DARK_JS, "dark")
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        page.emulate_media(media="print")
+        printed = page.evaluate(PRINTED_JS)
+        page.emulate_media(media="screen")
+        page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+        after = page.evaluate("() => document.documentElement.dataset.theme")
+        white = [255, 255, 255]
+        for what in ("text", "heading", "figure"):
+            seen = printed[what]
+            assert seen, f"found no {what} to print"
+            colour, paper = _rgba(seen["colour"])[:3], _rgba(seen["paper"])[:3]
+            # The paper is white whether the browser prints backgrounds or not.
+            assert _contrast(colour, white) >= 4.5 and _contrast(colour, paper) >= 4.5, \
+                f"printed {what} {seen['colour']} on {seen['paper']} (theme {printed['theme']})"
+        assert after == "dark", f"after printing the page is in the {after} theme, not the reader's dark one"
+        assert not errors, errors
+    finally:
+        page.context.close()
+
+
+@pytest.fixture(scope="session")
+def search_axe(browser, base_url):
+    """The search page with the results for "entropy" (highlighted words in titles and
+    snippets), checked by axe-core in light mode (every rule) and in dark mode (contrast)."""
+    results, page, errors = _search(browser, base_url, "entropy")
+    try:
+        page.wait_for_function("() => document.querySelector('#search-results span.highlighted')", timeout=10_000)
+        visit = Visit("search.html?q=entropy", page=page)
+        errors = list(errors)  # axe's own CSS preloader requests a stylesheet that is not there (run_axe)
+        run_axe([visit], "__axeLight", full=True)
+        page.evaluate(DARK_JS, "dark")
+        run_axe([visit], "__axeDark", full=False)
+        return {"light": visit.data["__axeLight"], "dark": visit.data["__axeDark"], "results": results,
+                "errors": errors}
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_search_results_page_accessibility(search_axe, mode):
+    assert search_axe["results"], "no results for 'entropy'"
+    serious = [v for v in search_axe[mode] if v["impact"] in ("serious", "critical")]
+    assert not serious, f"axe-core on the search results in {mode} mode:\n{_describe(serious)}"
+    assert not search_axe["errors"], search_axe["errors"]
+
+
+def test_no_tooltip_stays_over_the_page_on_a_touch_screen(browser, base_url):
+    """A tap on a header button left its tooltip over the text ("Color mode"); closing
+    the Contents drawer left "Toggle secondary sidebar" over the buttons, swallowing the
+    next tap. Where nothing hovers, no tooltip shows."""
+    context = sb.offline_context(browser, base_url, viewport=sb.PHONE, has_touch=True, is_mobile=True)
+    page = sb.new_page(context)
+    try:
+        page.goto(base_url + FIRST_LESSON)
+        sb.wait_until_ready(page)
+        shown = """() => Array.from(document.querySelectorAll('.tooltip'))
+          .filter(t => t.checkVisibility({checkOpacity: true}) && t.getBoundingClientRect().width > 0).map(t => t.textContent)"""
+        page.locator(".bd-header-article .theme-switch-button").filter(visible=True).first.tap()
+        page.wait_for_timeout(1000)  # Bootstrap shows a tooltip a few hundred ms after the tap
+        assert not page.evaluate(shown), f"tooltips left after tapping the colour mode: {page.evaluate(shown)}"
+        page.locator(".bd-header-article .theme-switch-button").filter(visible=True).first.tap()  # back
+        page.locator(".bd-header-article .secondary-toggle").filter(visible=True).first.tap()
+        page.wait_for_timeout(400)
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(400)
+        assert not page.evaluate(shown), f"tooltips left after closing Contents: {page.evaluate(shown)}"
+        page.locator(".bd-header-article .search-button").filter(visible=True).first.tap()
+        page.wait_for_timeout(400)
+        assert page.evaluate("() => document.querySelector('#pst-search-dialog').open"), \
+            "a tap on Search after closing Contents did not open the search"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("toggle", [".primary-toggle", ".secondary-toggle"])
+def test_closing_a_drawer_gives_focus_back_to_its_button(browser, base_url, toggle):
+    """On a phone the menu and Contents drawers are dialogs; closed with Escape they
+    dropped the keyboard focus on <body>, at the top of the page."""
+    page, errors = _fresh(browser, base_url, FIRST_LESSON, sb.PHONE)
+    try:
+        button = page.locator(f".bd-header-article {toggle}").filter(visible=True).first
+        button.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.querySelector('dialog[open]')", timeout=3000)
+        page.keyboard.press("Escape")
+        page.wait_for_function("() => !document.querySelector('dialog[open]')", timeout=3000)
+        page.wait_for_timeout(100)
+        focused = page.evaluate("b => document.activeElement === b ? null : document.activeElement.outerHTML.slice(0, 80)",
+                                button.element_handle())
+        assert focused is None, f"after closing the {toggle} drawer the focus is on {focused}"
+        assert not errors, errors
+    finally:
+        page.context.close()
+
+
+#: The download menu's items: their text, and what they do.
+DOWNLOAD_MENU_JS = r"""() => Array.from(document.querySelectorAll('.dropdown-download-buttons .dropdown-item')).map(i => ({
+  text: i.textContent.trim(), title: i.getAttribute('title') || '', href: i.getAttribute('href'),
+  prints: /print\(/.test(i.getAttribute('onclick') || '')}))"""
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_download_menu_says_print_where_it_prints(visits, path):
+    """The theme's ".pdf" item opens the print dialog: it says so ("Print this page");
+    an item named like a file downloads that file."""
+    items = visits(path).page.evaluate(DOWNLOAD_MENU_JS)
+    assert items, f"{path} has no download menu"
+    for item in items:
+        if item["prints"]:
+            assert re.search(r"\bprint\b", item["text"], re.I), f"{path}: {item['text']!r} opens the print dialog"
+            assert not re.fullmatch(r"\.?\w{2,5}", item["text"]), f"{path}: the print item looks like a file: {item}"
+        else:
+            assert item["href"], f"{path}: a download item that neither prints nor links: {item}"
+            ext = re.fullmatch(r"\.(\w+)", item["text"])
+            assert not ext or item["href"].split("?")[0].endswith("." + ext.group(1)), \
+                f"{path}: {item['text']!r} links to {item['href']}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_one_viewport_meta_tag(visits, path):
+    tags = visits(path).page.evaluate(
+        "() => Array.from(document.querySelectorAll('meta[name=viewport]')).map(m => m.content)")
+    assert len(tags) == 1, f"{path} has {len(tags)} <meta name=viewport>: {tags}"
+    assert "width=device-width" in tags[0]

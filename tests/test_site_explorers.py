@@ -15,10 +15,15 @@ What is checked:
   readout, by keyboard, pointer and touch, and the frame shown always names the
   values its controls show (``data-state``), with the slider values in the readout;
 * live explorers (they need a kernel) have disabled controls that do not move,
-  and a note with launch links;
-* readouts are page text of at least 12 CSS px on a phone; slider hit areas
-  are at least 44 px; sliders span the explorer on a phone; the tracks of one
-  explorer's sliders line up; keyboard focus is visible;
+  are no Tab stops and say aria-disabled, and a note above them with launch links;
+* slider readouts are a display of the value, not a text box; toggle buttons are
+  a named group with aria-pressed; handles and tracks stand out from the page
+  (3:1) in light and dark mode; with JavaScript off or the widget scripts not
+  loaded, every explorer says its controls need JavaScript;
+* readouts are page text of at least 12 CSS px on a phone; slider hit areas,
+  solution titles and copy buttons are at least 44 px; sliders span the
+  explorer on a phone; the tracks of one explorer's sliders line up; keyboard
+  focus is visible;
 * figures are inline SVG with alt text; in dark mode figures and explorers take
   the theme's colours, with text contrast of at least 4.5:1;
 * budgets: widget state per page, the widget bundle's bytes, the frame switch.
@@ -425,8 +430,8 @@ def test_live_explorers_are_disabled_and_say_why(lessons, path):
             page.wait_for_timeout(100)
             assert _controls(page, slot) == controls, f"{path} explorer {i}: a disabled control moved"
             assert _shown(page, slot) == shown
-        note = slot.locator("xpath=following-sibling::*[1]")
-        assert "bk-live-note" in (note.get_attribute("class") or ""), f"{path} explorer {i} has no note"
+        note = slot.locator("xpath=preceding-sibling::*[1]")  # read before the controls
+        assert "bk-live-note" in (note.get_attribute("class") or ""), f"{path} explorer {i} has no note above it"
         text = note.inner_text()
         assert "running kernel" in text and "disabled" in text
         hrefs = note.locator("a").evaluate_all("links => links.map(a => a.href)")
@@ -476,6 +481,21 @@ def test_touch_targets_full_width_sliders_and_aligned_labels(lessons, path):
         for g in geometry:
             assert all(g["hits"]), f"{path} explorer {i}: the slider's hit area is under 44 px: {g['hits']}"
             assert g["track"] >= 0.8 * g["slot"], f"{path} explorer {i}: slider {g['track']:.0f} px of {g['slot']:.0f}"
+    # In the text: a folded solution's title and a code cell's copy button, 44 px on the
+    # phone, and on a desktop no bigger than they were (a copy button covers the code's end).
+    sizes = "sel => Array.from(document.querySelectorAll(sel)).map(e => { const r = e.getBoundingClientRect(); " \
+            "return {what: e.textContent.trim().slice(0, 30) || e.className, width: r.width, height: r.height}; })"
+    phone = lesson.pages["phone"]
+    summaries = phone.evaluate(sizes, "article details > summary")
+    assert summaries, f"{path} has no folded solution"
+    small = [s for s in summaries if s["height"] < 43.5]
+    assert not small, f"{path}: solution titles under 44 px tall on a phone: {small[:3]}"
+    copies = phone.evaluate(sizes, "article button.copybtn")
+    assert copies, f"{path} has no copy button"
+    small = [c for c in copies if c["width"] < 43.5 or c["height"] < 43.5]
+    assert not small, f"{path}: copy buttons under 44 px on a phone: {small[:3]}"
+    big = [c for c in lesson.pages["desktop"].evaluate(sizes, "article button.copybtn") if c["height"] > 40]
+    assert not big, f"{path}: copy buttons grew on a desktop: {big[:3]}"
     desktop = lesson.pages["desktop"]
     for i, slot in enumerate(lesson.slots("desktop")):
         lefts = slot.evaluate("s => Array.from(s.querySelectorAll('.bk-live-host .widget-slider .noUi-base'))"
@@ -633,3 +653,209 @@ def test_bundle_loads_only_on_pages_with_explorers(built_site):
             assert re.search(r'widget-state\+json" data-src="[^"]+"></script>', html), \
                 f"{path}: the widget state belongs beside the page, loaded after the first paint"
 
+
+
+# ------------------------------------------------- controls for keyboard and screen readers
+
+#: A slider's readout: what it is in the page (editable? a Tab stop?) and what it says.
+READOUTS_JS = """s => Array.from(s.querySelectorAll('.bk-live-host .widget-slider .widget-readout')).map(r => ({
+  text: r.textContent.trim(), editable: r.isContentEditable,
+  tabStop: r.tabIndex >= 0 || r.isContentEditable}))"""
+
+
+@pytest.mark.parametrize("path", LESSONS)
+def test_slider_readouts_show_the_value_and_cannot_be_typed_into(lessons, path):
+    """On the kernel-free website typing into a readout changed the number but not the
+    picture: a readout is a display of its slider's value, not a text box nor a Tab stop,
+    also after the slider moved (ipywidgets makes it editable again on every update)."""
+    lesson = lessons[path]
+    page = lesson.pages["desktop"]
+    for i, kind in enumerate(_slot_kinds(lesson)):
+        slot = lesson.slots("desktop")[i]
+        slot.scroll_into_view_if_needed()
+        readouts = slot.evaluate(READOUTS_JS)
+        assert readouts, f"{path} explorer {i} has no slider readout"
+        bad = [r for r in readouts if r["editable"] or r["tabStop"]]
+        assert not bad, f"{path} explorer {i}: readouts that can be typed into or tabbed to: {bad}"
+        if kind != "frames":
+            continue
+        handle = slot.locator(".bk-live-host .noUi-handle").first
+        handle.focus()
+        at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+        shown = _shown(page, slot)
+        page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
+        shown = _wait_change(page, slot, shown, "an arrow key")
+        bad = [r for r in slot.evaluate(READOUTS_JS) if r["editable"] or r["tabStop"]]
+        assert not bad, f"{path} explorer {i}: after the slider moved, readouts are editable again: {bad}"
+        # A reader clicks the value and types another: neither the value nor the picture changes.
+        before = slot.evaluate(READOUTS_JS)
+        readout = slot.locator(".bk-live-host .widget-readout").first
+        readout.click()
+        page.keyboard.type("0.25")
+        page.keyboard.press("Enter")
+        readout.evaluate("r => r.blur()")
+        page.wait_for_timeout(150)
+        assert slot.evaluate(READOUTS_JS) == before, f"{path} explorer {i}: typing changed a readout"
+        assert _shown(page, slot) == shown, f"{path} explorer {i}: typing into a readout changed the picture"
+        handle.focus()
+        page.keyboard.press("ArrowRight" if at_end else "ArrowLeft")  # back where it was
+
+
+#: Each enabled slider's handle and track, and the page colour around them.
+SLIDER_COLOURS_JS = """s => {
+  const rgba = c => { const m = c.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const page = rgba(getComputedStyle(document.body).backgroundColor);
+  return Array.from(s.querySelectorAll('.bk-live-host .widget-slider'))
+    .filter(w => !w.querySelector('.noUi-target').hasAttribute('disabled')).map(w => {
+      const h = getComputedStyle(w.querySelector('.noUi-handle'));
+      const t = getComputedStyle(w.querySelector('.noUi-target'));
+      const connect = w.querySelector('.noUi-connect');
+      return {page, border: rgba(h.borderTopColor), borderWidth: parseFloat(h.borderTopWidth),
+              fill: rgba(h.backgroundColor), track: rgba(t.borderTopColor), trackWidth: parseFloat(t.borderTopWidth),
+              connect: connect ? rgba(getComputedStyle(connect).backgroundColor) : null};
+    });
+}"""
+
+
+def _over(colour, page):
+    """An rgba colour as seen over the page's colour."""
+    alpha = colour[3]
+    return [alpha * c + (1 - alpha) * p for c, p in zip(colour[:3], page[:3])]
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("path", LESSONS)
+def test_slider_handle_and_track_stand_out_from_the_page(lessons, path, mode):
+    """WCAG 1.4.11: a slider's handle and track at least 3:1 against the page around them,
+    in light and in dark mode (the handle was dark on the dark page, 1.3:1)."""
+    lesson = lessons[path]
+    page = lesson.pages["desktop"]
+    page.mouse.move(0, 0)  # at rest: not hovered, not focused (those draw the handle in the theme's colour)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.evaluate(DARK_JS, mode)
+    try:
+        sliders = [s for slot in lesson.slots("desktop") for s in slot.evaluate(SLIDER_COLOURS_JS)]
+    finally:
+        page.evaluate(DARK_JS, "light")
+    assert sliders, f"{path} has no enabled slider"
+    for n, s in enumerate(sliders):
+        bg = s["page"][:3]
+        assert (sum(bg) < 200) == (mode == "dark"), f"the theme did not switch to {mode}: body {bg}"
+        handle = max(contrast(_over(s["border"], bg), bg) if s["borderWidth"] >= 1 else 0,
+                     contrast(_over(s["fill"], bg), bg))
+        assert handle >= 3, f"{path} ({mode}) slider {n}: the handle is {handle:.2f}:1 against the page: {s}"
+        track = max(contrast(_over(s["track"], bg), bg) if s["trackWidth"] >= 1 else 0,
+                    contrast(_over(s["connect"], bg), bg) if s["connect"] else 0)
+        assert track >= 3, f"{path} ({mode}) slider {n}: the track is {track:.2f}:1 against the page: {s}"
+
+
+def test_live_explorer_controls_are_disabled_for_keyboard_and_screen_readers(lessons):
+    """A live explorer's disabled sliders are no Tab stops, say aria-disabled, show a
+    not-allowed pointer and are dimmed; its note comes before its controls."""
+    live = [(path, i) for path in LESSONS for i, kind in enumerate(_slot_kinds(lessons[path])) if kind == "live"]
+    assert live, "no lesson has a live explorer"
+    for path, i in live:
+        lesson = lessons[path]
+        page = lesson.pages["desktop"]
+        slot = lesson.slots("desktop")[i]
+        slot.scroll_into_view_if_needed()
+        handles = slot.evaluate("""s => Array.from(s.querySelectorAll('.bk-live-host .noUi-handle')).map(h => {
+          let opacity = 1;
+          for (let e = h; e; e = e.parentElement) opacity *= parseFloat(getComputedStyle(e).opacity);
+          return {ariaDisabled: h.getAttribute('aria-disabled'), tabIndex: h.tabIndex,
+                  cursor: getComputedStyle(h).cursor, opacity};
+        })""")
+        assert handles, f"{path} explorer {i} has no slider"
+        for h in handles:
+            assert h["ariaDisabled"] == "true", f"{path} explorer {i}: a disabled slider without aria-disabled: {h}"
+            assert h["tabIndex"] < 0, f"{path} explorer {i}: a disabled slider is a Tab stop: {h}"
+            assert h["cursor"] == "not-allowed", f"{path} explorer {i}: a disabled slider shows {h['cursor']}"
+            assert h["opacity"] <= 0.8, f"{path} explorer {i}: a disabled slider is not dimmed: {h}"
+        # Tab from the note's last link goes past the explorer's disabled controls.
+        note = slot.locator("xpath=preceding-sibling::*[1]")
+        assert "bk-live-note" in (note.get_attribute("class") or ""), f"{path} explorer {i}: no note above it"
+        note.locator("a").last.focus()
+        for _ in range(len(handles) + 1):
+            page.keyboard.press("Tab")
+            inside = page.evaluate("s => s.contains(document.activeElement) ? document.activeElement.outerHTML.slice(0, 80) : null",
+                                   slot.element_handle())
+            assert inside is None, f"{path} explorer {i}: Tab stops on a disabled control: {inside}"
+        # The note is read first: above the controls and the picture.
+        note_bottom, first = slot.evaluate(
+            "s => [s.previousElementSibling.getBoundingClientRect().bottom, s.querySelector("
+            "'.bk-live-host .widget-slider, .bk-live-host .widget-toggle-buttons').getBoundingClientRect().top]")
+        assert note_bottom <= first, f"{path} explorer {i}: the note is not above the controls"
+
+
+def test_toggle_buttons_are_a_named_group_that_says_which_is_pressed(lessons):
+    """Lesson 1's bits/nats: a group named by its label, each button's aria-pressed
+    following the choice; no widget label carries the tooltip "null"."""
+    groups = 0
+    for path in LESSONS:
+        lesson = lessons[path]
+        page = lesson.pages["desktop"]
+        nulls = page.evaluate("() => Array.from(document.querySelectorAll('.bk-slot [title]'))"
+                              ".filter(e => ['null', 'undefined', ''].includes(e.getAttribute('title').trim()))"
+                              ".map(e => e.outerHTML.slice(0, 80))")
+        assert not nulls, f"{path}: empty or 'null' tooltips: {nulls[:3]}"
+        for i, slot in enumerate(lesson.slots("desktop")):
+            toggles = slot.locator(".bk-live-host .widget-toggle-buttons")
+            for t in range(toggles.count()):
+                groups += 1
+                toggle = toggles.nth(t)
+                toggle.scroll_into_view_if_needed()
+                state = """t => { const g = t.querySelector('[role="group"]');
+                  return {label: t.querySelector('.widget-label').textContent.trim(),
+                          group: g ? g.getAttribute('aria-label') : null,
+                          buttons: Array.from(t.querySelectorAll('button')).map(b =>
+                            [b.getAttribute('aria-pressed'), b.classList.contains('mod-active')])}; }"""
+                info = toggle.evaluate(state)
+                where = f"{path} explorer {i} toggle {t}"
+                assert info["group"] and info["group"] == info["label"], f"{where}: group not named by its label: {info}"
+                assert [p for p, _ in info["buttons"]].count("true") == 1, f"{where}: {info}"
+                assert all(p == ("true" if active else "false") for p, active in info["buttons"]), f"{where}: {info}"
+                chosen = [p for p, _ in info["buttons"]].index("true")
+                other = toggle.locator("button").nth(1 if chosen == 0 else 0)
+                other.click()
+                page.wait_for_function("b => b.getAttribute('aria-pressed') === 'true'", arg=other.element_handle())
+                after = toggle.evaluate(state)
+                assert [p for p, _ in after["buttons"]].count("true") == 1, f"{where} after a click: {after}"
+                assert all(p == ("true" if active else "false") for p, active in after["buttons"]), f"{where}: {after}"
+                toggle.locator("button").nth(chosen).click()  # back where it was
+    assert groups >= 1, "no explorer has toggle buttons"
+
+
+# ------------------------------------------------ when the widget scripts cannot run
+
+@pytest.mark.parametrize("blocked", ["**/*.widgets.js", "**/_static/widgets/bk-widgets.js"])
+def test_explorers_say_so_when_their_scripts_do_not_load(browser, base_url, blocked):  # noqa: F811
+    """Blocked, offline or failing: the static first frame says its controls need
+    JavaScript, as it does with JavaScript off; a working page says nothing of it."""
+    path = LESSONS[0]
+    context = sitekit.offline_context(browser, base_url, viewport=sitekit.DESKTOP)
+    context.route(blocked, lambda route: route.abort("blockedbyclient"))
+    try:
+        page = sitekit.new_page(context)
+        page.goto(base_url + path)
+        slots = page.locator(".bk-slot").count()
+        assert slots, f"{path} has no explorer"
+        page.wait_for_function("n => Array.from(document.querySelectorAll('.bk-nojs-note'))"
+                               ".filter(p => p.checkVisibility()).length >= n", arg=slots, timeout=10_000)
+        notes = page.evaluate("""() => Array.from(document.querySelectorAll('.bk-slot')).map(s => {
+          const p = s.previousElementSibling;
+          return p && p.matches('.bk-nojs-note') && p.checkVisibility() ? p.textContent : null; })""")
+        assert all(n and "JavaScript" in n and "first setting" in n for n in notes), notes
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", LESSONS)
+def test_explorers_say_their_controls_need_javascript_when_it_is_off(lessons, path):
+    lesson = lessons[path]
+    off = lesson.pages["static"].evaluate(
+        "() => Array.from(document.querySelectorAll('.bk-nojs-note')).filter(p => p.checkVisibility()).map(p => p.textContent)")
+    assert len(off) == len(lesson.slots("static")), f"{path} with JavaScript off: notes {off}"
+    assert all("JavaScript" in n and "first setting" in n for n in off), off
+    on = lesson.pages["desktop"].evaluate(
+        "() => Array.from(document.querySelectorAll('.bk-nojs-note')).filter(p => p.checkVisibility()).length")
+    assert on == 0, f"{path}: {on} 'needs JavaScript' notes on a page whose explorers work"

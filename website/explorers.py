@@ -27,8 +27,10 @@ Listed in ``_config.yml`` (``sphinx.local_extensions``).  It does four things.
    its first paint, and a reader without JavaScript downloads none.
 4. **Truthful live explorers.**  An explorer made by ``bookkit.live_explorer``
    needs a kernel: on the website its controls are disabled (in the widget
-   state, so the static picture and the widget agree) and a note under it says
-   so, with links that open the lesson on Binder and Colab.
+   state, so the static picture and the widget agree) and a note above it says
+   so, with links that open the lesson on Binder and Colab.  With JavaScript
+   off, or when the widget scripts fail to load, a note above every explorer
+   says that its controls need JavaScript.
 
 The bundle needs ``website/node_modules`` (``npm ci`` in ``website/``); the
 build stops with a message saying so when it is missing.
@@ -317,8 +319,19 @@ def _launch_links(app, pagename: str) -> dict[str, str]:
 def live_note(links: dict[str, str]) -> str:
     where = " or ".join(f'<a href="{html.escape(url, quote=True)}">{service}</a>' for service, url in links.items())
     launch = f" Open this lesson in {where} to use it." if where else " Open this lesson in Jupyter to use it."
-    return (f'<p class="bk-live-note"><strong>Needs a running kernel:</strong> the controls above are '
+    return (f'<p class="bk-live-note"><strong>Needs a running kernel:</strong> the controls below are '
             f"disabled here, and the picture shows their first setting.{launch}</p>")
+
+
+#: What an explorer says when its controls cannot run in this browser: JavaScript is
+#: off (a <noscript> before each explorer), or the widget scripts did not load (the
+#: loader puts the same note before each explorer).
+NOJS_NOTE = ("<strong>The controls need JavaScript:</strong> they do not work in this browser now, "
+             "and the picture shows their first setting.")
+
+
+def nojs_note() -> str:
+    return f'<noscript><p class="bk-nojs-note">{NOJS_NOTE}</p></noscript>'
 
 
 #: Loads the page's widget state and the widget bundle (async, never blocking) as soon as
@@ -326,7 +339,21 @@ def live_note(links: dict[str, str]) -> str:
 #: and the bundle renders the explorers once the page's HTML is complete.  It sits in the
 #: page's head.
 LOADER_JS = """(function () {
-  var started = false;
+  var started = false, failed = false;
+  function explain() {  // a script did not load: say so above every explorer, once
+    if (failed) return;
+    failed = true;
+    function notes() {
+      document.querySelectorAll('.bk-slot').forEach(function (slot) {
+        var p = document.createElement('p');
+        p.className = 'bk-nojs-note';
+        p.innerHTML = %s;
+        slot.parentNode.insertBefore(p, slot);
+      });
+    }
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', notes);
+    else notes();
+  }
   function load() {
     if (started) return;
     started = true;
@@ -334,6 +361,7 @@ LOADER_JS = """(function () {
       var s = document.createElement('script');
       s.src = src;
       s.async = true;
+      s.onerror = explain;
       document.head.appendChild(s);
     });
   }
@@ -393,7 +421,8 @@ def explorers_in_page(app, pagename, templatename, context, doctree) -> None:
         note = live_note(links) if root in live else ""
         kind = "bk-slot-live" if root in live else "bk-slot-frames"
         view = f'<script type="application/vnd.jupyter.widget-view+json">{json.dumps(spec)}</script>'
-        return f'<div class="bk-slot {kind}">{page.static_explorer(root)}{view}</div>{note}'
+        # The notes come before the explorer: a reader meets them before its controls.
+        return f'{nojs_note()}{note}<div class="bk-slot {kind}">{page.static_explorer(root)}{view}</div>'
 
     body = VIEW_RE.sub(slot, body)
     state_file = pathlib.Path(app.outdir, pagename + STATE_SUFFIX)
@@ -401,7 +430,7 @@ def explorers_in_page(app, pagename, templatename, context, doctree) -> None:
     state_file.write_text(state_script(page.state), encoding="utf-8")
     pathto = context["pathto"]
     state_url = pathto(pagename + STATE_SUFFIX, 1)
-    loader = LOADER_JS % (json.dumps(state_url), json.dumps(pathto(f"_static/{BUNDLE}", 1)))
+    loader = LOADER_JS % (json.dumps(NOJS_NOTE), json.dumps(state_url), json.dumps(pathto(f"_static/{BUNDLE}", 1)))
     context["body"] = body + f'\n<script type="{STATE_TYPE}" data-src="{html.escape(state_url)}"></script>\n'
     app.add_css_file(PAGE_CSS)
     app.add_js_file(None, body=loader)

@@ -21,7 +21,10 @@ gives the site a favicon (``static/favicon.svg``: no 404 on every first
 visit), and adds to the search page ``static/book-search.js`` (snippets of
 the lesson's text, not the page's buttons; formulas as text; each result once;
 a note where a page opened from a file cannot show snippets), and links the
-print stylesheet ``static/book-print.css`` (``media="print"``).
+print stylesheet ``static/book-print.css`` (``media="print"``).  The download
+menu's print item says "Print this page" (the theme labels it ".pdf", like a
+file, but it opens the print dialog), and each page keeps one
+``<meta name="viewport">`` of the three the templates write.
 
 Finally it makes the figures lighter.  After the build, every opaque PNG in
 ``_images/`` (the lessons' matplotlib figures, RGBA with a white background)
@@ -37,6 +40,7 @@ from __future__ import annotations
 import io
 import os
 import pathlib
+import re
 
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -107,7 +111,6 @@ def home_title(app, exception) -> None:
     append the book's title to the page's, which is the same)."""
     if exception is not None or app.builder.format != "html":
         return
-    import re
 
     home = pathlib.Path(app.outdir, app.builder.get_target_uri(app.config.root_doc))
     if home.is_file():
@@ -115,6 +118,51 @@ def home_title(app, exception) -> None:
         fixed = re.sub(r"<title>\s*(.*?)\s*&#8212;\s*\1\s*</title>", r"<title>\1</title>", text, count=1)
         if fixed != text:
             home.write_text(fixed, encoding="utf-8")
+
+
+#: The download menu's "Print to PDF" item runs the browser's print dialog; the theme
+#: labels it ".pdf", like a file to download, beside ".ipynb", which is one.
+PRINT_ITEM = {"text": "Print this page", "icon": "fas fa-print",
+              "tooltip": "Print this page (the print dialog can also save it as a PDF)"}
+
+
+def honest_print_item(app, pagename, templatename, context, doctree) -> None:
+    """Name the theme's print button for what it does: it prints this page."""
+    def walk(buttons):
+        for button in buttons or []:
+            if button.get("label") == "download-pdf-button":
+                button.update(PRINT_ITEM)
+            walk(button.get("buttons"))
+
+    walk(context.get("header_buttons"))
+
+
+_VIEWPORT_RE = re.compile(r'[ \t]*<meta name="viewport"[^>]*>\n?')
+
+
+def one_viewport(html: str) -> str:
+    """The page with its first <meta name="viewport"> only (Sphinx's basic layout, the
+    pydata theme and the book theme each write one)."""
+    seen = []
+
+    def keep_first(match: re.Match) -> str:
+        seen.append(match)
+        return match.group(0) if len(seen) == 1 else ""
+
+    return _VIEWPORT_RE.sub(keep_first, html)
+
+
+def tidy_pages(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    out = pathlib.Path(app.outdir)
+    for page in out.rglob("*.html"):
+        if any(part.startswith(("_", ".")) for part in page.relative_to(out).parts[:-1]):
+            continue
+        text = page.read_text(encoding="utf-8")
+        tidy = one_viewport(text)
+        if tidy != text:
+            page.write_text(tidy, encoding="utf-8")
 
 
 def search_page(app, pagename, templatename, context, doctree) -> None:
@@ -137,6 +185,9 @@ def setup(app):
     app.connect("builder-inited", print_stylesheet)
     app.connect("build-finished", home_title)
     app.connect("html-page-context", search_page)
+    # After sphinx-book-theme makes its header buttons (priority 501).
+    app.connect("html-page-context", honest_print_item, priority=600)
+    app.connect("build-finished", tidy_pages)
     # Late priority: run after the extensions that add per-page scripts (myst-nb's widgets).
     app.connect("html-page-context", dedupe_scripts, priority=900)
     app.connect("html-page-context", fix_citation_roles)

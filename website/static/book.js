@@ -89,11 +89,14 @@
 })();
 
 /* Printing (book-print.css): every folded cell and solution prints open, and
- * closes again afterwards. scripts/book_pdf.py calls bookPrepareForPrint()
- * itself, since printing to PDF from the DevTools protocol sends no
- * beforeprint event. */
+ * closes again afterwards; the page prints in the light theme whatever the
+ * reader's colour mode (dark mode's light text would print grey on white), and
+ * goes back to it afterwards. Figures are theme-aware inline SVG, so they
+ * follow. scripts/book_pdf.py calls bookPrepareForPrint() itself, since
+ * printing to PDF from the DevTools protocol sends no beforeprint event. */
 (function () {
   var opened = [];
+  var theme = null;  // the reader's theme while the page is printed in the light one
   window.bookPrepareForPrint = function () {
     document.querySelectorAll("details:not([open])").forEach(function (d) {
       d.open = true;
@@ -102,11 +105,47 @@
     document.querySelectorAll(".toggle-hidden, .toggle.toggle-hidden").forEach(function (el) {
       el.classList.remove("toggle-hidden");
     });
+    var root = document.documentElement;
+    if (theme === null) theme = root.getAttribute("data-theme") || "";
+    root.setAttribute("data-theme", "light");
   };
   window.bookAfterPrint = function () {
     opened.forEach(function (d) { d.open = false; });
     opened = [];
+    if (theme !== null) {
+      var root = document.documentElement;
+      if (theme) root.setAttribute("data-theme", theme);
+      else root.removeAttribute("data-theme");
+      theme = null;
+    }
   };
   window.addEventListener("beforeprint", window.bookPrepareForPrint);
   window.addEventListener("afterprint", window.bookAfterPrint);
+})();
+
+/* The menu (☰) and "Contents" drawers on a narrow screen are dialogs: closed
+ * (Escape, or a tap beside them), they left the keyboard focus on <body>, at
+ * the top of the page. Focus goes back to the button that opened the drawer. */
+(function () {
+  var opener = null;
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".bd-header-article button, .bd-header-article .btn");
+    if (button) opener = button;
+  }, true);
+  function start() {
+    document.querySelectorAll("dialog").forEach(function (dialog) {
+      dialog.addEventListener("close", function () {
+        var back = opener;
+        opener = null;
+        setTimeout(function () {  // after the theme has put the drawer's content back
+          var focus = document.activeElement;
+          if (back && back.isConnected && (!focus || focus === document.body || dialog.contains(focus))) {
+            back.focus({preventScroll: true});
+          }
+        }, 0);
+      });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

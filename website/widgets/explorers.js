@@ -24,16 +24,106 @@ import { DescriptionStyleModel } from '@jupyter-widgets/controls/lib/widget_desc
 import { LinkModel, DirectionalLinkModel } from '@jupyter-widgets/controls/lib/widget_link';
 import '@jupyter-widgets/controls/css/widgets-base.css';
 
+/* ---------------------------------------------------------------- the book's views
+ *
+ * ipywidgets' views, with what a kernel-free page needs changed:
+ *
+ * - A slider's readout is a display of its value, not a text box: ipywidgets makes
+ *   it contenteditable (a kernel would parse what is typed), but here typing into
+ *   it changed the number and not the picture.  SliderView.update() sets
+ *   contentEditable again on every model change, so it is undone after every update.
+ *   The handle is the keyboard control.
+ * - A disabled slider (a live explorer's, which needs a kernel) is disabled for the
+ *   keyboard and screen readers too: its handle leaves the Tab order and says
+ *   aria-disabled="true" (ipywidgets only sets the track's disabled attribute).
+ * - A description without a tooltip gets no title (ipywidgets writes title="null").
+ * - Toggle buttons are a named group of buttons whose aria-pressed says which one is on.
+ */
+
+/* The label's title is the widget's tooltip, or none (not the text "null"). */
+function tooltipFix(Base) {
+  return class extends Base {
+    updateTooltip() {
+      if (!this.label) return;
+      const tip = this.model.get('tooltip');
+      if (tip) this.label.title = tip;
+      else this.label.removeAttribute('title');
+    }
+  };
+}
+
+function sliderFix(Base) {
+  return class extends tooltipFix(Base) {
+    update(options) {
+      const result = super.update(options);
+      this.bookControls();
+      return result;
+    }
+
+    createSlider() {
+      super.createSlider();
+      if (this.readout) this.bookControls();
+    }
+
+    bookControls() {
+      this.readout.contentEditable = 'false';
+      this.readout.removeAttribute('tabindex');
+      const disabled = !!this.model.get('disabled');
+      for (const handle of this.el.querySelectorAll('.noUi-handle')) {
+        if (disabled) {
+          handle.setAttribute('tabindex', '-1');
+          handle.setAttribute('aria-disabled', 'true');
+        } else {
+          handle.setAttribute('tabindex', '0');
+          handle.removeAttribute('aria-disabled');
+        }
+      }
+    }
+  };
+}
+
+class BookSelectionSliderView extends sliderFix(SelectionSliderView) {}
+class BookFloatSliderView extends sliderFix(FloatSliderView) {}
+class BookFloatLogSliderView extends sliderFix(FloatLogSliderView) {}
+class BookDropdownView extends tooltipFix(DropdownView) {}
+class BookHTMLView extends tooltipFix(HTMLView) {}
+
+class BookToggleButtonsView extends tooltipFix(ToggleButtonsView) {
+  render() {
+    super.render();
+    this.buttongroup.setAttribute('role', 'group');
+    this.listenTo(this.model, 'change:description', this.bookGroupName);
+    this.bookGroupName();
+  }
+
+  bookGroupName() {
+    const name = (this.model.get('description') || '').trim();
+    if (name) this.buttongroup.setAttribute('aria-label', name);
+    else this.buttongroup.removeAttribute('aria-label');
+  }
+
+  update(options) {
+    const result = super.update(options);
+    const index = this.model.get('index');
+    for (const button of this.buttongroup.querySelectorAll('button')) {
+      button.setAttribute('aria-pressed', String(parseInt(button.value, 10) === index));
+    }
+    return result;
+  }
+}
+
 /* The classes the book's explorers are made of (ipywidgets 8: base 2.0.0, controls 2.0.0). */
 const CLASSES = {
   '@jupyter-widgets/base': { LayoutModel, LayoutView, StyleModel, StyleView },
   '@jupyter-widgets/controls': {
     BoxModel, BoxView, VBoxModel, VBoxView, HBoxModel, HBoxView,
     StackModel, StackView,
-    HTMLModel, HTMLView, HTMLStyleModel,
-    SelectionSliderModel, SelectionSliderView, ToggleButtonsModel, ToggleButtonsView,
-    ToggleButtonsStyleModel, DropdownModel, DropdownView,
-    FloatSliderModel, FloatSliderView, FloatLogSliderModel, FloatLogSliderView,
+    HTMLModel, HTMLView: BookHTMLView, HTMLStyleModel,
+    SelectionSliderModel, SelectionSliderView: BookSelectionSliderView,
+    ToggleButtonsModel, ToggleButtonsView: BookToggleButtonsView,
+    ToggleButtonsStyleModel, DropdownModel, DropdownView: BookDropdownView,
+    FloatSliderModel, FloatSliderView: BookFloatSliderView,
+    FloatLogSliderModel, FloatLogSliderView: BookFloatLogSliderView,
     SliderStyleModel,
     DescriptionStyleModel,
     LinkModel, DirectionalLinkModel,
