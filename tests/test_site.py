@@ -632,6 +632,8 @@ PRINT_JS = r"""() => {
     explorerPictures: window.__book.explorers().length === 0 ? null
       : window.__book.explorers().map(e => window.__book.visibleFrames(e).length),
     furniture: visible('.bd-header-article, .bd-sidebar-primary, .bd-sidebar-secondary, .prev-next-area').length,
+    titles: visible('h1').map(h => h.textContent.replace(/#$/, '').trim()),
+    chapter: (document.querySelector('article h1 .section-number') || {}).textContent || null,
   };
 }"""
 
@@ -652,6 +654,9 @@ def test_print_shows_the_lesson_not_the_controls(visits, pdf_report, path):
     if report["explorerPictures"] is not None:
         assert all(n >= 1 for n in report["explorerPictures"]), f"an explorer prints no picture: {report}"
     assert report["furniture"] == 0, "header, sidebars or navigation in print"
+    assert report["chapter"], f"{path} has no chapter number"
+    assert len(report["titles"]) == 1 and report["titles"][0].startswith(report["chapter"].strip()), \
+        f"the printed title should carry the chapter number {report['chapter']!r}: {report['titles']}"
 
 
 @pytest.fixture(scope="session")

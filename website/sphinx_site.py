@@ -23,8 +23,9 @@ the lesson's text, not the page's buttons; formulas as text; each result once;
 a note where a page opened from a file cannot show snippets), and links the
 print stylesheet ``static/book-print.css`` (``media="print"``).  The download
 menu's print item says "Print this page" (the theme labels it ".pdf", like a
-file, but it opens the print dialog), and each page keeps one
-``<meta name="viewport">`` of the three the templates write.
+file, but it opens the print dialog), each page keeps one
+``<meta name="viewport">`` of the three the templates write, and the title
+that only print shows carries the chapter number ("1. Shannon entropy").
 
 Finally it makes the figures lighter.  After the build, every opaque PNG in
 ``_images/`` (the lessons' matplotlib figures, RGBA with a white background)
@@ -152,6 +153,20 @@ def one_viewport(html: str) -> str:
     return _VIEWPORT_RE.sub(keep_first, html)
 
 
+_PRINT_TITLE_RE = re.compile(r'(<div id="jb-print-docs-body" class="onlyprint">\s*<h1>)')
+_NUMBER_RE = re.compile(r'<h1><span class="section-number">([^<]*)</span>')
+
+
+def numbered_print_title(html: str) -> str:
+    """The page with its chapter number in the title that only print shows (the
+    theme's print header says "Shannon entropy" above sections numbered 1.1, 1.2, …)."""
+    number = _NUMBER_RE.search(html)
+    if not number or not _PRINT_TITLE_RE.search(html):
+        return html
+    span = f'<span class="section-number">{number.group(1)}</span>'
+    return _PRINT_TITLE_RE.sub(lambda m: m.group(1) + span, html, count=1)
+
+
 def tidy_pages(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -160,7 +175,7 @@ def tidy_pages(app, exception) -> None:
         if any(part.startswith(("_", ".")) for part in page.relative_to(out).parts[:-1]):
             continue
         text = page.read_text(encoding="utf-8")
-        tidy = one_viewport(text)
+        tidy = numbered_print_title(one_viewport(text))
         if tidy != text:
             page.write_text(tidy, encoding="utf-8")
 
