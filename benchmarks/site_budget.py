@@ -181,14 +181,14 @@ COLUMNS = [("first paint", "firstPaint", _ms), ("math typeset", "mathPaint", _ms
 def print_profiles(results: dict, baseline: bool) -> None:
     for profile, rows in results.items():
         print(f"\n{profile}" + ("   (each cell: new | baseline  ratio new/baseline)" if baseline else ""))
-        width = 30 if baseline else 14
-        print(f"{'lesson':<32}" + "".join(f"{title:>{width}}" for title, _, _ in COLUMNS))
+        width = 32 if baseline else 18  # wider than the longest title ("before 1st paint")
+        print(f"{'lesson':<28}" + "".join(f"{title:>{width}}" for title, _, _ in COLUMNS))
         for page, (new, old) in rows.items():
             cells = []
             for _, key, fmt in COLUMNS:
                 cell = fmt(new[key]) if not baseline else f"{fmt(new[key])} | {fmt(old[key])} {_ratio(new[key], old[key])}"
                 cells.append(f"{cell:>{width}}")
-            print(f"{pathlib.PurePosixPath(page).stem:<32}" + "".join(cells))
+            print(f"{pathlib.PurePosixPath(page).stem:<28}" + "".join(cells))
 
 
 def print_budgets(rows: dict) -> list[str]:
