@@ -38,9 +38,9 @@ from matplotlib.path import Path  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
 import bookkit  # noqa: E402
+import colab_cell  # noqa: E402
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LESSONS = colab_cell.lessons()   # the one list of the lessons
 
 #: How many explorers each lesson makes (a lesson that gains one must be counted here).
 EXPLORERS = {"01_shannon_entropy": 1, "02_kl_divergence": 2, "03_cross_entropy": 2,
