@@ -13,7 +13,9 @@ website/node_modules/. This script adds:
 4. with `--pdf`, a PDF of the whole book printed from the built site by headless
    Chromium (`book.pdf` in the site, linked from its pages).
 
-The site lands in `_build/html/` (or in `PATH/_build/html/` with `--path-output PATH`).
+The English edition lands in `_build/html/` (or in `PATH/_build/html/` with
+`--path-output PATH`), the Korean edition (_config.ko.yml, _toc.ko.yml) in its `ko/`
+folder: the two builds run side by side.
 """
 
 from __future__ import annotations
@@ -80,17 +82,46 @@ def prepare_assets() -> None:
         install_node_packages()
 
 
-def build(path_output: pathlib.Path | None = None, clean: bool = True, root: pathlib.Path = ROOT) -> int:
-    """Build the book at ``root``; return the exit status (0 only if there was no warning)."""
+#: The Korean edition's config and table of contents (scripts/editions.py writes them).
+KOREAN_ARGS = ["--config", "_config.ko.yml", "--toc", "_toc.ko.yml"]
+#: Where the Korean edition lands in the site.
+KOREAN_FOLDER = "ko"
+
+
+def build(path_output: pathlib.Path | None = None, clean: bool = True, root: pathlib.Path = ROOT,
+          korean: bool | None = None) -> int:
+    """Build the book at ``root``, both editions at once (the Korean one into the site's
+    ``ko/`` folder); return the exit status (0 only if neither build warned)."""
     if root == ROOT:
         prepare_assets()
+    korean = (root / KOREAN_ARGS[1]).exists() if korean is None else korean
     out = (path_output or root) / "_build"
     if clean and out.exists():
         shutil.rmtree(out)  # incremental builds may keep stale assets: always build clean
-    cmd = [*JUPYTER_BOOK, "build", str(root), *STRICT]
+    english = [*JUPYTER_BOOK, "build", str(root), *STRICT]
     if path_output is not None:
-        cmd += ["--path-output", str(path_output)]
-    return subprocess.call(cmd, cwd=root)
+        english += ["--path-output", str(path_output)]
+    if not korean:
+        return subprocess.call(english, cwd=root)
+    # The two editions build side by side (one core each); the Korean build's log is shown
+    # after the English one, so that neither interleaves the other.
+    ko_out = out / "korean"
+    log = out / "korean.log"
+    out.mkdir(parents=True, exist_ok=True)
+    with open(log, "w", encoding="utf-8") as handle:
+        ko = subprocess.Popen([*JUPYTER_BOOK, "build", str(root), *KOREAN_ARGS, *STRICT,
+                               "--path-output", str(ko_out)], cwd=root, stdout=handle, stderr=subprocess.STDOUT)
+        en_status = subprocess.call(english, cwd=root)
+        ko_status = ko.wait()
+    print("\n----- the Korean edition (한국어판) -----\n" + log.read_text(encoding="utf-8"), flush=True)
+    site = out / "html"
+    if (ko_out / "_build" / "html").is_dir() and site.is_dir():
+        target = site / KOREAN_FOLDER
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.move(str(ko_out / "_build" / "html"), str(target))
+        shutil.rmtree(ko_out)
+    return en_status or ko_status
 
 
 def main(argv=None) -> int:

@@ -33,8 +33,11 @@ LESSONS = "notebooks"
 OVERRIDE = "BOOK_MODULES_URL"
 TAG = "remove-cell"
 
-TEMPLATE = '''\
-# Colab opens this notebook alone: fetch the modules it imports (scripts/colab_cell.py writes this cell).
+#: The files a Korean lesson needs besides the modules: the Hangul font of its figures.
+KOREAN_FILES = ("fonts/NanumGothic-Hangul.ttf",)
+
+TEMPLATE = """\
+# {title}
 import sys
 
 if "google.colab" in sys.modules:
@@ -46,36 +49,78 @@ if "google.colab" in sys.modules:
         def _render_traceback_(self):  # IPython shows this message alone, with no traceback
             return [str(self)]
 
+    def check_book_file(name, data):
+        \"\"\"Raise unless ``data`` is the whole file: a Python module that compiles, or a font
+        whose every table lies inside it (not an error page, not a download cut short).\"\"\"
+        if name.endswith(".py"):
+            compile(data, name, "exec")
+            return
+        tables = int.from_bytes(data[4:6], "big") if len(data) >= 12 else 0
+        ends = [int.from_bytes(data[12 + 16 * i + 8:12 + 16 * i + 12], "big")
+                + int.from_bytes(data[12 + 16 * i + 12:12 + 16 * i + 16], "big") for i in range(tables)]
+        if data[:4] not in (b"\\x00\\x01\\x00\\x00", b"OTTO") or not ends or max(ends) > len(data):
+            raise ValueError("not a whole font file")
+
     def fetch_book_modules(names, url):
-        """Download each missing module, check it, and stop with one message if any fails."""
+        \"\"\"Download each missing file, check it, and stop with one message if any fails.\"\"\"
         failed = []
         for name in names:
             path = pathlib.Path(name)
             try:
-                compile(path.read_bytes(), name, "exec")
+                check_book_file(name, path.read_bytes())
                 continue  # already here and complete
             except (OSError, SyntaxError, ValueError):
                 pass
             try:
                 with urllib.request.urlopen(url + name, timeout=30) as response:
                     data = response.read()
-                compile(data, name, "exec")  # a complete Python file, not an error page
+                check_book_file(name, data)
             except Exception as error:
                 failed.append(f"  {{name}} from {{url + name}} ({{error}})")
                 continue
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.with_suffix(".part").write_bytes(data)
             path.with_suffix(".part").replace(path)
         if failed:
             raise BookModulesMissing(
-                "This lesson needs {modules} in its folder, and could not download:\\n"
-                + "\\n".join(failed) + "\\n"
-                "To go on, download each file listed from its address, upload it with the Files "
-                "panel (the folder icon on the left), and run this cell again; or run this cell "
-                "again once the internet connection works.")
+                {message})
 
     url = os.environ.get("{override}", "{url}")
     fetch_book_modules({names}, url)
-'''
+"""
+
+#: What the cell says, in each edition's language.
+TEXTS = {
+    "en": {
+        "title": "Colab opens this notebook alone: fetch the modules it imports "
+                 "(scripts/colab_cell.py writes this cell).",
+        "message": '"This lesson needs {files} in its folder, and could not download:\\n"\n'
+                   '                + "\\n".join(failed) + "\\n"\n'
+                   '                "To go on, download each file listed from its address, upload it with the Files "\n'
+                   '                "panel (the folder icon on the left), and run this cell again; or run this cell "\n'
+                   '                "again once the internet connection works."',
+    },
+    "ko": {
+        "title": "Colab은 이 노트북만 따로 연다: 노트북이 쓰는 모듈과 글꼴을 내려받는다 "
+                 "(scripts/colab_cell.py가 이 셀을 쓴다).",
+        "message": '"이 레슨을 실행하려면 같은 폴더에 {files} 파일이 있어야 하는데, "\n'
+                   '                "다음 파일을 내려받지 못했습니다:\\n"\n'
+                   '                + "\\n".join(failed) + "\\n"\n'
+                   '                "계속하려면 위 주소에서 각 파일을 내려받아 파일 패널(왼쪽의 폴더 아이콘)로 "\n'
+                   '                "업로드하고(fonts/로 시작하는 파일은 fonts 폴더에) 이 셀을 다시 실행하세요. "\n'
+                   '                "인터넷 연결이 돌아온 뒤 이 셀을 다시 실행해도 됩니다."',
+    },
+}
+
+
+def language(path: pathlib.Path) -> str:
+    """The edition a lesson belongs to: "ko" for a Korean twin (name.ko.ipynb), else "en"."""
+    return "ko" if pathlib.Path(path).stem.endswith(".ko") else "en"
+
+
+def files(lang: str = "en") -> tuple[str, ...]:
+    """What the cell fetches for a lesson of the edition ``lang``."""
+    return MODULES + (KOREAN_FILES if lang == "ko" else ())
 
 
 def repository() -> tuple[str, str]:
@@ -94,10 +139,14 @@ def modules_url() -> str:
     return f"https://raw.githubusercontent.com/{url.removeprefix(prefix)}/{branch}/{LESSONS}/"
 
 
-def cell_source() -> str:
-    names = " and ".join(MODULES)
-    as_tuple = "(" + ", ".join(f'"{m}"' for m in MODULES) + ")"
-    return TEMPLATE.format(modules=names, names=as_tuple, override=OVERRIDE, url=modules_url()).rstrip("\n")
+def cell_source(lang: str = "en") -> str:
+    """The cell's code for a lesson of the edition ``lang`` ("en" or "ko")."""
+    wanted = files(lang)
+    names = ", ".join(wanted[:-1]) + (" and " if lang == "en" else ", ") + wanted[-1]
+    as_tuple = "(" + ", ".join(f'"{m}"' for m in wanted) + ")"
+    text = TEXTS[lang]
+    return TEMPLATE.format(title=text["title"], message=text["message"].format(files=names), names=as_tuple,
+                           override=OVERRIDE, url=modules_url()).rstrip("\n")
 
 
 def lessons() -> list[pathlib.Path]:
@@ -114,7 +163,7 @@ def problems(path: pathlib.Path) -> list[str]:
     if cell is None:
         return [f"{path.name}: no code cell"]
     found = []
-    if cell.source != cell_source():
+    if cell.source != cell_source(language(path)):
         found.append(f"{path.name}: the first code cell is not the generated Colab cell")
     if cell.metadata.get("tags") != [TAG]:
         found.append(f"{path.name}: the first code cell must carry exactly the tag {TAG!r}")
@@ -132,7 +181,7 @@ def write(path: pathlib.Path) -> bool:
         index = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), len(nb.cells))
         nb.cells.insert(index, cell)
     before = (cell.source, cell.metadata.get("tags"))
-    cell.source = cell_source()
+    cell.source = cell_source(language(path))
     cell.metadata["tags"] = [TAG]
     cell.outputs = []
     if before == (cell.source, cell.metadata["tags"]):

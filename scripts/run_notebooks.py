@@ -124,8 +124,9 @@ def prose_problems(nb: nbformat.NotebookNode) -> list[str]:
     return found
 
 
-#: The heading that opens a solution section (SPEC: "#### Solution to exercise N").
-SOLUTION_HEADING = re.compile(r"^####[ \t]+Solution to exercise\b")
+#: The heading that opens a solution section (SPEC: "#### Solution to exercise N"; in the
+#: Korean edition "#### 연습 문제 N 풀이").
+SOLUTION_HEADING = re.compile(r"^####[ \t]+(?:Solution to exercise\b|연습 문제 \d+ 풀이)")
 SOLUTION_TAG = "solution"
 
 

@@ -3,7 +3,7 @@
 A local Sphinx extension (listed under ``sphinx.local_extensions`` in _config.yml).
 
 In a lesson, each exercise's solution is a section opened by a
-``#### Solution to exercise N`` heading and running to the next heading of its
+``#### Solution to exercise N`` heading (``#### 연습 문제 N 풀이`` in Korean) and running to the next heading of its
 level or above: its prose and its code cells (the notebook format in
 CONTRIBUTING.md). JupyterLab and Colab open that section collapsed through
 notebook metadata (scripts/run_notebooks.py writes it). Here the whole section
@@ -19,8 +19,8 @@ import re
 from docutils import nodes
 from docutils.transforms import Transform
 
-#: The title of a solution section.
-SOLUTION_TITLE = re.compile(r"^Solution to exercise\b")
+#: The title of a solution section, in English and in the Korean edition ("연습 문제 N 풀이").
+SOLUTION_TITLE = re.compile(r"^(?:Solution to exercise\b|연습 문제 \d+ 풀이)")
 
 
 class solution(nodes.General, nodes.Element):  # noqa: N801 (docutils names its nodes in lower case)
