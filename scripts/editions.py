@@ -197,6 +197,12 @@ def code_problems(english: str, korean: str) -> list[str]:
     return found
 
 
+def hangul_in_code(path: pathlib.Path) -> set[str]:
+    """Every Hangul character in the notebook's code cells (what its figures may draw)."""
+    nb = nbformat.read(path, as_version=4)
+    return {ch for cell in nb.cells if cell.cell_type == "code" for ch in HANGUL.findall(cell.source)}
+
+
 # ------------------------------------------------------------------------- outputs
 
 

@@ -48,14 +48,32 @@ WIDGET_STATE_BUDGET = 200 * 1024
 
 # ------------------------------------------------------------------------- pages
 
-def book_title() -> str:
-    """The book's title, from _config.yml."""
-    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+#: The book's editions: (table of contents, folder of the site, config).
+EDITIONS = {"en": ("_toc.yml", "", "_config.yml"), "ko": ("_toc.ko.yml", "ko/", "_config.ko.yml")}
 
 
-def toc_documents() -> list[str]:
-    """Every page listed in _toc.yml, in reading order, as html paths relative to the site."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+def book_title(edition: str = "en") -> str:
+    """The book's title in an edition, from its config."""
+    return yaml.safe_load((ROOT / EDITIONS[edition][2]).read_text(encoding="utf-8"))["title"]
+
+
+def edition_of(page: str) -> str:
+    """The edition a site path belongs to ("ko" for pages under ko/)."""
+    return "ko" if page.startswith(EDITIONS["ko"][1]) else "en"
+
+
+def source_stem(page: str) -> str:
+    """A site path's document name: ``ko/notebooks/x.ko.html`` -> ``notebooks/x.ko``."""
+    return page.removeprefix(EDITIONS[edition_of(page)][1]).removesuffix(".html")
+
+
+def toc_documents(edition: str | None = None) -> list[str]:
+    """Every page of an edition's table of contents (both editions, English first, by
+    default), in reading order, as html paths relative to the site."""
+    if edition is None:
+        return [page for name in EDITIONS for page in toc_documents(name)]
+    toc_file, folder, _ = EDITIONS[edition]
+    toc = yaml.safe_load((ROOT / toc_file).read_text(encoding="utf-8"))
     files = [toc["root"]]
 
     def walk(entries):
@@ -67,38 +85,39 @@ def toc_documents() -> list[str]:
     walk(toc.get("chapters"))
     for part in toc.get("parts", []):
         walk(part.get("chapters"))
-    return [str(pathlib.PurePosixPath(f).with_suffix("")) + ".html" for f in files]
+    return [folder + f + ".html" for f in files]
 
 
-def toc_sources() -> list[pathlib.Path]:
-    """The source file (.md or .ipynb) of every page in _toc.yml, in reading order."""
+def toc_sources(edition: str | None = None) -> list[pathlib.Path]:
+    """The source file (.md or .ipynb) of every page, in reading order."""
     sources = []
-    for page in toc_documents():
-        stem = ROOT / page.removesuffix(".html")
-        found = [stem.with_suffix(s) for s in (".ipynb", ".md") if stem.with_suffix(s).exists()]
+    for page in toc_documents(edition):
+        stem = source_stem(page)
+        found = [ROOT / (stem + s) for s in (".ipynb", ".md") if (ROOT / (stem + s)).exists()]
         if not found:
-            raise FileNotFoundError(f"_toc.yml lists {stem.relative_to(ROOT)}, which has no .md or .ipynb")
+            raise FileNotFoundError(f"the table of contents lists {stem}, which has no .md or .ipynb")
         sources.append(found[0])
     return sources
 
 
 def is_lesson(page: str) -> bool:
     """A lesson is a page made from a notebook in notebooks/."""
-    return page.startswith("notebooks/") and (ROOT / page).with_suffix(".ipynb").exists()
+    stem = source_stem(page)
+    return stem.startswith("notebooks/") and (ROOT / (stem + ".ipynb")).exists()
 
 
-def toc_pages(html_dir: pathlib.Path) -> list[str]:
+def toc_pages(html_dir: pathlib.Path, edition: str | None = None) -> list[str]:
     """The site's pages in reading order, checked to exist in html_dir."""
-    pages = toc_documents()
+    pages = toc_documents(edition)
     missing = [p for p in pages if not (html_dir / p).exists()]
     if missing:
         raise FileNotFoundError(f"pages listed in _toc.yml were not built: {missing}")
     return pages
 
 
-def lesson_pages(html_dir: pathlib.Path | None = None) -> list[str]:
+def lesson_pages(html_dir: pathlib.Path | None = None, edition: str | None = None) -> list[str]:
     """The lessons, in reading order (checked to exist in html_dir when it is given)."""
-    pages = toc_pages(html_dir) if html_dir is not None else toc_documents()
+    pages = toc_pages(html_dir, edition) if html_dir is not None else toc_documents(edition)
     return [p for p in pages if is_lesson(p)]
 
 
@@ -109,6 +128,10 @@ def lesson_pages(html_dir: pathlib.Path | None = None) -> list[str]:
 HEADLINES = {
     "notebooks/01_shannon_entropy.html": [r"\b1\.0 bit\b", r"\b0\.469 bits\b"],
     "notebooks/03_cross_entropy.html": [r"\b0\.639 nats\b", r"\b1\.50 nats\b"],
+    # The Korean edition: the same numbers, the units named in Korean (비트 bits, 내트 nats),
+    # and the note's truncated 0.63 explained beside the exact 0.639.
+    "ko/notebooks/01_shannon_entropy.ko.html": [r"\b1\.0 ?비트", r"\b0\.469 ?비트"],
+    "ko/notebooks/03_cross_entropy.ko.html": [r"\b0\.639 ?내트", r"\b1\.50 ?내트", r"\b0\.63\b(?!\d)"],
 }
 
 

@@ -75,7 +75,7 @@ class _LangChecker(html.parser.HTMLParser):
             self.english_marked.append(data.strip()[:60])  # four English words in a row
 
 
-@pytest.mark.parametrize("path", sitekit.toc_documents())
+@pytest.mark.parametrize("path", sitekit.toc_documents("en"))
 def test_korean_passages_are_marked_korean(built_site, path):
     checker = _LangChecker()
     checker.feed((built_site / path).read_text(encoding="utf-8"))
@@ -83,3 +83,26 @@ def test_korean_passages_are_marked_korean(built_site, path):
     assert not checker.english_marked, f"{path}: English text marked Korean: {checker.english_marked[:5]}"
     if path == "book/errata.html":  # the page that quotes the note: the check is not vacuous
         assert len(checker.marked) >= 5, f"only {len(checker.marked)} Korean passages found on {path}"
+
+
+@pytest.mark.parametrize("path", sitekit.toc_documents("ko"))
+def test_korean_edition_pages_are_korean_as_a_whole(built_site, path):
+    """A Korean page declares lang="ko" on <html> (all its text is read as Korean) and marks
+    nothing Korean again inside; its switch to English says it is in English."""
+    page = (built_site / path).read_text(encoding="utf-8")
+    assert re.search(r'<html[^>]*\blang="ko"', page), f"{path}: <html> is not lang=\"ko\""
+    assert '<span lang="ko">' not in page, f"{path}: Korean runs marked again inside a Korean page"
+    switch = re.search(r'<a href="([^"]*)" class="btn btn-sm btn-language-switch" hreflang="en" lang="en"', page)
+    assert switch, f"{path}: no switch to the English edition"
+    twin = (built_site / path).parent / switch.group(1)
+    assert twin.resolve() == (built_site / path.removeprefix("ko/").replace(".ko.html", ".html")).resolve()
+    assert twin.exists(), f"{path}: the switch leads to {switch.group(1)}, which was not built"
+
+
+@pytest.mark.parametrize("path", sitekit.toc_documents("en"))
+def test_english_pages_switch_to_their_korean_twin(built_site, path):
+    page = (built_site / path).read_text(encoding="utf-8")
+    switch = re.search(r'<a href="([^"]*)" class="btn btn-sm btn-language-switch" hreflang="ko" lang="ko"', page)
+    assert switch, f"{path}: no switch to the Korean edition"
+    twin = ((built_site / path).parent / switch.group(1)).resolve()
+    assert twin == (built_site / "ko" / path.replace(".html", ".ko.html")).resolve() and twin.exists()

@@ -243,8 +243,22 @@ class SearchKorean(SearchEnglish):
         return super().stem(word)
 
 
+def labels_as_anchors(app, env) -> list:
+    """Let ``[text](page.md#label)`` reach a ``(label)=`` target, not only a heading's slug.
+
+    MyST resolves ``page.md#anchor`` from the headings' slugs alone.  The Korean glossary's
+    headings slug to Korean text (정보량-surprisal), so each entry carries the English
+    entry's anchor as a label (``(surprisal)=``), and the lessons of both editions link to
+    the same anchors; a heading's own slug keeps precedence."""
+    for name, (doc, labelid, title) in env.domaindata["std"]["labels"].items():
+        if doc in env.metadata:
+            env.metadata[doc].setdefault("myst_slugs", {}).setdefault(name, (None, labelid, title))
+    return []
+
+
 def setup(app):
     search_languages["ko"] = SearchKorean
+    app.connect("env-updated", labels_as_anchors)
     app.connect("html-page-context", language_switch, priority=550)
     app.connect("build-finished", fix_switches)
     app.add_node(foreign, html=(visit_foreign_html, depart_foreign_html),
