@@ -564,17 +564,31 @@ class Explorer(widgets.VBox):
         return self.summary
 
 
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+
+
 def _summary(kind: str, labels: Sequence[str]) -> str:
+    """The explorer's text form (where widgets do not render), in the language of its labels:
+    a Korean lesson labels its controls in Hangul, and the same code serves both editions."""
     names = ", ".join(label.strip() for label in labels if label.strip())
-    text = f"{kind} ({names}): run this cell to draw it and use its controls."
-    if len(text) > 110:  # IPython cuts a widget's text form at 110 characters
-        text = f"{kind}: run this cell to draw it and use its controls."
-    return text
+    if any(_HANGUL.search(label) for label in labels):
+        kind = {"Explorer": "탐색기", "Live explorer": "실행형 탐색기"}.get(kind, kind)
+        text = f"{kind} ({names}): 이 셀을 실행하면 그림이 그려지고 컨트롤을 쓸 수 있습니다."
+        short = f"{kind}: 이 셀을 실행하면 그림이 그려지고 컨트롤을 쓸 수 있습니다."
+    else:
+        text = f"{kind} ({names}): run this cell to draw it and use its controls."
+        short = f"{kind}: run this cell to draw it and use its controls."
+    return text if len(text) <= 110 else short  # IPython cuts a widget's text form at 110 characters
+
+
+def _text_width(text: str) -> int:
+    """Columns ``text`` takes: a Hangul syllable is as wide as two Latin letters."""
+    return len(text) + len(_HANGUL.findall(text))
 
 
 def _description_width(labels: Sequence[str]) -> str:
     """One label width for every control of an explorer, so that their tracks line up."""
-    return f"{max([len(label) for label in labels] + [1]) + 1}ch"
+    return f"{max([_text_width(label) for label in labels] + [1]) + 1}ch"
 
 
 def _figure_box(background: widgets.Widget, frames: widgets.Widget) -> widgets.Box:

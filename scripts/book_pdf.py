@@ -9,7 +9,8 @@ explorers are in, it is printed with the site's print stylesheet
 wrapped at the margin, explorers as their current picture without controls).
 The pages are joined with pypdf into ``book.pdf`` at the top of the site, one
 bookmark per page, and every page of the site gets a "Whole book (PDF)" entry
-in its download menu.
+in its download menu.  Each edition is its own book: the Korean pages (``ko/``)
+make ``ko/book.pdf``, which the Korean pages link to.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ PDF_OPTIONS = {
 }
 
 
-def print_pages(html_dir: pathlib.Path, browser=None) -> list[tuple[str, str, bytes]]:
-    """[(page, title, pdf bytes)] for every page of the book, in reading order, printed
+def print_pages(html_dir: pathlib.Path, browser=None, edition: str = "en") -> list[tuple[str, str, bytes]]:
+    """[(page, title, pdf bytes)] for every page of an edition, in reading order, printed
     by ``browser`` (a Playwright Chromium; default: one launched here)."""
     if browser is None:
         from playwright.sync_api import sync_playwright
@@ -49,14 +50,14 @@ def print_pages(html_dir: pathlib.Path, browser=None) -> list[tuple[str, str, by
         with sync_playwright() as p:
             own = sitekit.launch_browser(p)
             try:
-                return print_pages(html_dir, own)
+                return print_pages(html_dir, own, edition)
             finally:
                 own.close()
     printed = []
     with sitekit.serve(html_dir) as base:
         context = sitekit.offline_context(browser, base, viewport={"width": 1000, "height": 1400})
         try:
-            for path in sitekit.toc_pages(html_dir):
+            for path in sitekit.toc_pages(html_dir, edition):
                 page = sitekit.new_page(context)
                 page.goto(base + path)
                 sitekit.wait_until_ready(page, timeout_ms=60_000)
@@ -80,13 +81,13 @@ def print_page(page) -> tuple[str, bytes]:
     return re.sub(r"\s+", " ", title.replace("#", "")).strip(), data
 
 
-def join(printed: list[tuple[str, str, bytes]]) -> bytes:
+def join(printed: list[tuple[str, str, bytes]], edition: str = "en") -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     for _path, title, data in printed:
         writer.append(PdfReader(io.BytesIO(data)), outline_item=title)
-    writer.add_metadata({"/Title": sitekit.book_title()})
+    writer.add_metadata({"/Title": sitekit.book_title(edition)})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -107,10 +108,12 @@ def link_from_pages(html_dir: pathlib.Path) -> int:
         if "book-pdf-link" in text:
             count += 1
             continue
-        href = "../" * (len(rel.parts) - 1) + PDF_NAME
+        korean = sitekit.edition_of(rel.as_posix()) == "ko"
+        href = "../" * (len(rel.parts) - 1 - korean) + PDF_NAME  # the edition's own PDF
+        title, text_ = (("책 전체를 PDF로 내려받기", "책 전체 (PDF)") if korean
+                        else ("Download the whole book as a PDF", "Whole book (PDF)"))
         item = (f'\n<li><a href="{href}" class="btn btn-sm dropdown-item book-pdf-link" '
-                f'title="Download the whole book as a PDF"><span class="btn__text-container">'
-                f'Whole book (PDF)</span></a></li>')
+                f'title="{title}"><span class="btn__text-container">{text_}</span></a></li>')
         linked = _DOWNLOAD_MENU_RE.sub(lambda m, item=item: m.group(1) + item, text, count=1)
         if linked != text:
             page.write_text(linked, encoding="utf-8")
@@ -120,11 +123,14 @@ def link_from_pages(html_dir: pathlib.Path) -> int:
 
 def make_pdf(html_dir: pathlib.Path, target: pathlib.Path | None = None, link: bool = True,
              browser=None) -> pathlib.Path:
-    """Print the book at html_dir into target (default: book.pdf in the site) and, with
-    ``link``, link it from every page."""
+    """Print the book at html_dir into target (default: book.pdf in the site; the Korean
+    edition, when built, into ko/book.pdf) and, with ``link``, link it from every page."""
     html_dir = pathlib.Path(html_dir).resolve()
     target = target or html_dir / PDF_NAME
     target.write_bytes(join(print_pages(html_dir, browser)))
+    korean = html_dir / sitekit.EDITIONS["ko"][1]
+    if korean.is_dir() and target == html_dir / PDF_NAME:
+        (korean / PDF_NAME).write_bytes(join(print_pages(html_dir, browser, "ko"), "ko"))
     if link:
         link_from_pages(html_dir)
     return target

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import copy
 import pathlib
 import re
 import sys
@@ -45,6 +46,8 @@ TEACHES = re.compile(r"^\s*# teaches: .*$", re.MULTILINE)
 GLUE_SPAN = re.compile(r'<span data-glue="([^"]*)">')
 GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`]*)`")
 DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+#: Words in an equation (\text{bits per toss}): translated, so not compared.
+TEX_TEXT = re.compile(r"\\(?:text|mathrm|textrm)\{[^{}]*\}")
 #: A number as printed: an optional sign, digits with optional decimals and exponent; or ∞.
 NUMBER = re.compile(r"[-\u2212]?(?:\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?|\u221e)")
 TEXT_MIMES = ("text/plain", "text/html", "text/latex")
@@ -137,12 +140,18 @@ class _Strings(ast.NodeTransformer):
     """Blank every string (collected in order) so that two trees compare on their code alone."""
 
     def __init__(self):
-        self.strings: list[tuple[str, list[str]]] = []  # (literal text, sorted field dumps)
+        #: (literal text, the f-string's fields: sorted (field without strings, its strings))
+        self.strings: list[tuple[str, list[tuple[str, list]]]] = []
 
     def visit_JoinedStr(self, node: ast.JoinedStr):
         text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
-        fields = sorted(ast.dump(v) for v in node.values if isinstance(v, ast.FormattedValue))
-        self.strings.append((text, fields))
+        fields = []
+        for v in node.values:
+            if isinstance(v, ast.FormattedValue):
+                inner = _Strings()  # a string inside a field ({'header':>10s}) may be translated too
+                blank = inner.visit(copy.deepcopy(v))
+                fields.append((ast.dump(blank), inner.strings))
+        self.strings.append((text, sorted(fields, key=lambda f: f[0])))
         return ast.Constant(value="<str>")
 
     def visit_Constant(self, node: ast.Constant):
@@ -150,6 +159,19 @@ class _Strings(ast.NodeTransformer):
             self.strings.append((node.value, []))
             return ast.Constant(value="<str>")
         return node
+
+
+def _string_problems(en_strings: list, ko_strings: list) -> list[str]:
+    found = []
+    for (en_text, en_fields), (ko_text, ko_fields) in zip(en_strings, ko_strings):
+        if [f[0] for f in en_fields] != [f[0] for f in ko_fields]:
+            found.append(f"an f-string's fields differ: {en_text!r} and {ko_text!r}")
+            continue
+        if en_text != ko_text and not HANGUL.search(ko_text):
+            found.append(f"a string differs without being translated: {en_text!r} became {ko_text!r}")
+        for (_, en_inner), (_, ko_inner) in zip(en_fields, ko_fields):
+            found += _string_problems(en_inner, ko_inner)
+    return found
 
 
 def _code_shape(source: str):
@@ -185,11 +207,7 @@ def code_problems(english: str, korean: str) -> list[str]:
     elif len(en_strings) != len(ko_strings):  # cannot happen with equal trees; kept as a guard
         found.append("a different number of strings")
     else:
-        for (en_text, en_fields), (ko_text, ko_fields) in zip(en_strings, ko_strings):
-            if en_fields != ko_fields:
-                found.append(f"an f-string's fields differ: {en_text!r} and {ko_text!r}")
-            elif en_text != ko_text and not HANGUL.search(ko_text):
-                found.append(f"a string differs without being translated: {en_text!r} became {ko_text!r}")
+        found += _string_problems(en_strings, ko_strings)
     if en_lines != ko_lines:
         found.append(f"the '# teaches:' or magic lines differ: {en_lines} and {ko_lines}")
     if _glue_names(english) != _glue_names(korean):
@@ -201,6 +219,31 @@ def hangul_in_code(path: pathlib.Path) -> set[str]:
     """Every Hangul character in the notebook's code cells (what its figures may draw)."""
     nb = nbformat.read(path, as_version=4)
     return {ch for cell in nb.cells if cell.cell_type == "code" for ch in HANGUL.findall(cell.source)}
+
+
+#: Metadata a reader sees, translated: a figure's caption, an image's alt text.
+DISPLAY_KEYS = {"caption", "alt"}
+#: Metadata that differs for other reasons: written by scripts/run_notebooks.py from the
+#: solution headings (checked there), or by JupyterLab.
+IGNORED_KEYS = {"jp-MarkdownHeadingCollapsed", "collapsed", "scrolled", "execution"}
+
+
+def metadata_problems(english, korean, where: str = "metadata") -> list[str]:
+    """The cell metadata must be the same, except that captions and alt texts are in Korean."""
+    if isinstance(english, dict) and isinstance(korean, dict):
+        found = []
+        for key in sorted(set(english) | set(korean)):
+            if key in IGNORED_KEYS:
+                continue
+            if key not in english or key not in korean:
+                found.append(f"{where}.{key} is only in the {'English' if key in english else 'Korean'} cell")
+            elif key in DISPLAY_KEYS and isinstance(english[key], str):
+                if not HANGUL.search(str(korean[key])):
+                    found.append(f"{where}.{key} is not translated: {str(korean[key])[:60]!r}")
+            else:
+                found += metadata_problems(english[key], korean[key], f"{where}.{key}")
+        return found
+    return [] if english == korean else [f"{where} differs: {english!r} and {korean!r}"]
 
 
 # ------------------------------------------------------------------------- outputs
@@ -245,6 +288,8 @@ def problems(korean: pathlib.Path, english: pathlib.Path | None = None) -> list[
             continue
         if a.metadata.get("tags", []) != b.metadata.get("tags", []):
             found.append(f"{where}: tags {b.metadata.get('tags', [])} differ from {a.metadata.get('tags', [])}")
+        else:
+            found += [f"{where}: {p}" for p in metadata_problems(a.metadata, b.metadata)]
         if a.cell_type == "code":
             if COLAB_TAG in a.metadata.get("tags", []) and "google.colab" in a.source:
                 continue  # the generated Colab cell: scripts/colab_cell.py checks each edition's
@@ -255,8 +300,8 @@ def problems(korean: pathlib.Path, english: pathlib.Path | None = None) -> list[
         elif a.cell_type == "markdown":
             for what, pattern in (("glued numbers", GLUE_SPAN), ("glue roles", GLUE_ROLE),
                                   ("display equations", DISPLAY_MATH)):
-                x = Counter(m.strip() for m in pattern.findall(a.source))
-                y = Counter(m.strip() for m in pattern.findall(b.source))
+                x = Counter(TEX_TEXT.sub(r"\\text{}", m.strip()) for m in pattern.findall(a.source))
+                y = Counter(TEX_TEXT.sub(r"\\text{}", m.strip()) for m in pattern.findall(b.source))
                 if x != y:
                     missing, extra = sorted((x - y).elements()), sorted((y - x).elements())
                     found.append(f"{where}: {what} differ (only in English: {missing}; only in Korean: {extra})")

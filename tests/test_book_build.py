@@ -41,7 +41,8 @@ def test_every_solution_is_folded_on_its_page(built_site):
     """Each "Solution to exercise N" section of a lesson is a closed disclosure (website/notebook_format.py)."""
     for path in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
         headings = run_notebooks.solution_headings(nbformat.read(path, as_version=4))
-        html = (built_site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
+        folder = "ko/notebooks" if path.stem.endswith(".ko") else "notebooks"  # the Korean edition's folder
+        html = (built_site / folder / f"{path.stem}.html").read_text(encoding="utf-8")
         folds = re.findall(r'<details class="solution"[^>]*><summary>(.*?)</summary>', html)
         assert folds == [h.source.lstrip("# ").splitlines()[0] for h in headings], path.name
         assert not re.search(r'<details class="solution"[^>]*\bopen\b', html), path.name

@@ -363,3 +363,17 @@ def test_long_polylines_are_simplified_invisibly():
     assert bookkit._simplified("M 0 0 L 1 0.05 L 2 0 L 3 3") == "M 0 0 L 2 0 L 3 3"
     assert bookkit._simplified("M 0 0 L 1 0.5 L 2 0") == "M 0 0 L 1 0.5 L 2 0", "a visible bend stays"
     assert bookkit._simplified("M 0 0 C 1 1 2 2 3 3") == "M 0 0 C 1 1 2 2 3 3", "curves are left alone"
+
+
+def test_an_explorer_text_form_speaks_the_language_of_its_labels():
+    """The same code serves both editions: Hangul labels make the text form Korean."""
+    english = bookkit._summary("Explorer", ["p (heads)", "unit"])
+    korean = bookkit._summary("Explorer", ["p (앞면)", "단위"])
+    assert english == "Explorer (p (heads), unit): run this cell to draw it and use its controls."
+    assert korean.startswith("탐색기 (p (앞면), 단위): ") and "셀을 실행" in korean
+    assert bookkit._summary("Live explorer", ["학습률 η"]).startswith("실행형 탐색기 (학습률 η)")
+
+
+def test_label_width_counts_a_hangul_syllable_as_two_columns():
+    assert bookkit._description_width(["eta"]) == "4ch"
+    assert bookkit._description_width(["학습률"]) == "7ch"

@@ -412,7 +412,7 @@ def test_live_explorers_are_disabled_and_say_why(lessons, path):
     page = lesson.pages["desktop"]
     config = yaml.safe_load((sitekit.ROOT / "_config.yml").read_text(encoding="utf-8"))
     repo = urllib.parse.urlsplit(config["repository"]["url"]).path.strip("/")
-    notebook = path.removesuffix(".html") + ".ipynb"
+    notebook = sitekit.source_stem(path) + ".ipynb"
     for i, kind in enumerate(_slot_kinds(lesson)):
         if kind != "live":
             continue
@@ -433,7 +433,10 @@ def test_live_explorers_are_disabled_and_say_why(lessons, path):
         note = slot.locator("xpath=preceding-sibling::*[1]")  # read before the controls
         assert "bk-live-note" in (note.get_attribute("class") or ""), f"{path} explorer {i} has no note above it"
         text = note.inner_text()
-        assert "running kernel" in text and "disabled" in text
+        if sitekit.edition_of(path) == "en":
+            assert "running kernel" in text and "disabled" in text
+        else:  # the Korean edition says it in Korean
+            assert "실행 중인 커널" in text and "꺼져" in text
         hrefs = note.locator("a").evaluate_all("links => links.map(a => a.href)")
         assert any("mybinder.org" in h and repo in h and notebook in h for h in hrefs), hrefs
         assert any("colab.research.google.com" in h and repo in h and notebook in h for h in hrefs), hrefs
@@ -855,7 +858,8 @@ def test_explorers_say_their_controls_need_javascript_when_it_is_off(lessons, pa
     off = lesson.pages["static"].evaluate(
         "() => Array.from(document.querySelectorAll('.bk-nojs-note')).filter(p => p.checkVisibility()).map(p => p.textContent)")
     assert len(off) == len(lesson.slots("static")), f"{path} with JavaScript off: notes {off}"
-    assert all("JavaScript" in n and "first setting" in n for n in off), off
+    assert all(("JavaScript" in n and "first setting" in n) if sitekit.edition_of(path) == "en"
+               else ("자바스크립트" in n and "처음 설정" in n) for n in off), off
     on = lesson.pages["desktop"].evaluate(
         "() => Array.from(document.querySelectorAll('.bk-nojs-note')).filter(p => p.checkVisibility()).length")
     assert on == 0, f"{path}: {on} 'needs JavaScript' notes on a page whose explorers work"

@@ -316,8 +316,14 @@ def _launch_links(app, pagename: str) -> dict[str, str]:
     return links
 
 
-def live_note(links: dict[str, str]) -> str:
-    where = " or ".join(f'<a href="{html.escape(url, quote=True)}">{service}</a>' for service, url in links.items())
+def live_note(links: dict[str, str], lang: str = "en") -> str:
+    anchors = [f'<a href="{html.escape(url, quote=True)}">{service}</a>' for service, url in links.items()]
+    if lang == "ko":
+        where = " 또는 ".join(anchors)
+        launch = (f" 사용하려면 이 레슨을 {where}에서 여세요." if where else " 사용하려면 이 레슨을 Jupyter에서 여세요.")
+        return (f'<p class="bk-live-note"><strong>실행 중인 커널이 필요합니다:</strong> 여기서는 아래 컨트롤이 '
+                f"꺼져 있고, 그림은 처음 설정을 보여 줍니다.{launch}</p>")
+    where = " or ".join(anchors)
     launch = f" Open this lesson in {where} to use it." if where else " Open this lesson in Jupyter to use it."
     return (f'<p class="bk-live-note"><strong>Needs a running kernel:</strong> the controls below are '
             f"disabled here, and the picture shows their first setting.{launch}</p>")
@@ -325,13 +331,18 @@ def live_note(links: dict[str, str]) -> str:
 
 #: What an explorer says when its controls cannot run in this browser: JavaScript is
 #: off (a <noscript> before each explorer), or the widget scripts did not load (the
-#: loader puts the same note before each explorer).
-NOJS_NOTE = ("<strong>The controls need JavaScript:</strong> they do not work in this browser now, "
-             "and the picture shows their first setting.")
+#: loader puts the same note before each explorer). In each edition's language.
+NOJS_NOTES = {
+    "en": ("<strong>The controls need JavaScript:</strong> they do not work in this browser now, "
+           "and the picture shows their first setting."),
+    "ko": ("<strong>컨트롤에는 자바스크립트가 필요합니다:</strong> 지금 이 브라우저에서는 동작하지 않으며, "
+           "그림은 처음 설정을 보여 줍니다."),
+}
+NOJS_NOTE = NOJS_NOTES["en"]
 
 
-def nojs_note() -> str:
-    return f'<noscript><p class="bk-nojs-note">{NOJS_NOTE}</p></noscript>'
+def nojs_note(lang: str = "en") -> str:
+    return f'<noscript><p class="bk-nojs-note">{NOJS_NOTES[lang]}</p></noscript>'
 
 
 #: Loads the page's widget state and the widget bundle (async, never blocking) as soon as
@@ -410,6 +421,7 @@ def explorers_in_page(app, pagename, templatename, context, doctree) -> None:
     for s in state_scripts:
         scripts.remove(s)  # loaded after the first paint, from its own file (below)
     page = Page(state)
+    lang = "ko" if (app.config.language or "en").startswith("ko") else "en"  # the edition
     live = page.disable_live_controls()
     links = _launch_links(app, pagename) if live else {}
 
@@ -418,11 +430,11 @@ def explorers_in_page(app, pagename, templatename, context, doctree) -> None:
         root = spec.get("model_id")
         if root not in page.models or "bk-explorer" not in page.classes(root):
             return match.group(0)
-        note = live_note(links) if root in live else ""
+        note = live_note(links, lang) if root in live else ""
         kind = "bk-slot-live" if root in live else "bk-slot-frames"
         view = f'<script type="application/vnd.jupyter.widget-view+json">{json.dumps(spec)}</script>'
         # The notes come before the explorer: a reader meets them before its controls.
-        return f'{nojs_note()}{note}<div class="bk-slot {kind}">{page.static_explorer(root)}{view}</div>'
+        return f'{nojs_note(lang)}{note}<div class="bk-slot {kind}">{page.static_explorer(root)}{view}</div>'
 
     body = VIEW_RE.sub(slot, body)
     state_file = pathlib.Path(app.outdir, pagename + STATE_SUFFIX)
@@ -430,7 +442,7 @@ def explorers_in_page(app, pagename, templatename, context, doctree) -> None:
     state_file.write_text(state_script(page.state), encoding="utf-8")
     pathto = context["pathto"]
     state_url = pathto(pagename + STATE_SUFFIX, 1)
-    loader = LOADER_JS % (json.dumps(NOJS_NOTE), json.dumps(state_url), json.dumps(pathto(f"_static/{BUNDLE}", 1)))
+    loader = LOADER_JS % (json.dumps(NOJS_NOTES[lang], ensure_ascii=False), json.dumps(state_url), json.dumps(pathto(f"_static/{BUNDLE}", 1)))
     context["body"] = body + f'\n<script type="{STATE_TYPE}" data-src="{html.escape(state_url)}"></script>\n'
     app.add_css_file(PAGE_CSS)
     app.add_js_file(None, body=loader)

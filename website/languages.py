@@ -167,19 +167,36 @@ def language_switch(app, pagename, templatename, context, doctree) -> None:
 
 
 _SWITCH_RE = re.compile(r'<a href="([^"]*)" target="_blank"\s+class="btn btn-sm btn-language-switch-(\w+)"\s+'
-                        r'data-bs-placement="\w+" data-bs-toggle="tooltip"')
+                        r'data-bs-placement="\w+" data-bs-toggle="tooltip"\s*>(.*?)<span class="btn__text-container">'
+                        r'[^<]*</span>', re.S)
+#: The switch's label on a phone, where the header has room for a 44 px button only.
+SHORT_NAMES = {"en": "EN", "ko": "한국어"}
+_SIDEBAR_RE = re.compile(r'(<div class="sidebar-primary-items__start sidebar-primary__section">)')
+
+
+def switch_html(match: re.Match) -> str:
+    url, lang, icon = match.group(1), match.group(2), match.group(3)
+    name = EDITIONS[lang][1]
+    return (f'<a href="{url}" class="btn btn-sm btn-language-switch" hreflang="{lang}" lang="{lang}" '
+            f'aria-label="{name}">{icon}<span class="btn__text-container"><span class="book-lang-long">{name}'
+            f'</span><span class="book-lang-short">{SHORT_NAMES[lang]}</span></span>')
 
 
 def fix_switches(app, exception) -> None:
-    """The switch opens the twin in the same tab, and says which language it is written in."""
+    """The switch opens the twin in the same tab, says which language it is written in, and
+    has a short label for phones; on the narrowest screens (under 360 px, where the header
+    has no room for it) the same link heads the chapters' drawer."""
     if exception is not None or app.builder.format != "html":
         return
     for page in pathlib.Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        fixed = _SWITCH_RE.sub(
-            lambda m: (f'<a href="{m.group(1)}" class="btn btn-sm btn-language-switch" hreflang="{m.group(2)}" '
-                       f'lang="{m.group(2)}"'),
-            text)
+        fixed = _SWITCH_RE.sub(switch_html, text)
+        switch = re.search(r'<a href="([^"]*)" class="btn btn-sm btn-language-switch" hreflang="(\w+)"', fixed)
+        if switch and "book-lang-drawer" not in fixed:
+            url, lang = switch.group(1), switch.group(2)
+            drawer = (f'<div class="sidebar-primary-item book-lang-drawer"><a href="{url}" hreflang="{lang}" '
+                      f'lang="{lang}">{EDITIONS[lang][1]}</a></div>')
+            fixed = _SIDEBAR_RE.sub(lambda m: m.group(1) + drawer, fixed, count=1)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
 

@@ -125,6 +125,9 @@ def home_title(app, exception) -> None:
 #: labels it ".pdf", like a file to download, beside ".ipynb", which is one.
 PRINT_ITEM = {"text": "Print this page", "icon": "fas fa-print",
               "tooltip": "Print this page (the print dialog can also save it as a PDF)"}
+#: The same item in the Korean edition.
+PRINT_ITEM_KO = {"text": "이 페이지 인쇄", "icon": "fas fa-print",
+                 "tooltip": "이 페이지 인쇄 (인쇄 창에서 PDF로 저장할 수도 있습니다)"}
 
 
 def honest_print_item(app, pagename, templatename, context, doctree) -> None:
@@ -132,7 +135,7 @@ def honest_print_item(app, pagename, templatename, context, doctree) -> None:
     def walk(buttons):
         for button in buttons or []:
             if button.get("label") == "download-pdf-button":
-                button.update(PRINT_ITEM)
+                button.update(PRINT_ITEM_KO if (app.config.language or "").startswith("ko") else PRINT_ITEM)
             walk(button.get("buttons"))
 
     walk(context.get("header_buttons"))

@@ -132,9 +132,13 @@
       var p = document.createElement("p");
       p.id = "book-search-file-note";
       p.className = "book-search-note";
-      p.textContent = "This copy of the book is opened from a file, so the results below come " +
-        "without snippets of text. To see them, serve the site, for example with " +
-        "`python3 -m http.server -d _build/html` and http://127.0.0.1:8000.";
+      p.textContent = (document.documentElement.lang || "").slice(0, 2) === "ko"
+        ? "이 책을 파일로 열었기 때문에 아래 검색 결과에는 본문 발췌가 없습니다. 발췌를 보려면 " +
+          "사이트를 서버로 여세요. 예: `python3 -m http.server -d _build/html` 실행 후 " +
+          "http://127.0.0.1:8000/ko/."
+        : "This copy of the book is opened from a file, so the results below come " +
+          "without snippets of text. To see them, serve the site, for example with " +
+          "`python3 -m http.server -d _build/html` and http://127.0.0.1:8000.";
       results.parentNode.insertBefore(p, results);
     };
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", note);

@@ -1,5 +1,10 @@
 /* The book's own script (_config.yml: html_js_files); loaded on every page. */
 
+/* What the script says, in the page's language (the Korean edition's pages are lang="ko"). */
+function bookText(english, korean) {
+  return (document.documentElement.lang || "").slice(0, 2) === "ko" ? korean : english;
+}
+
 /* Accessible names for the widgets' sliders.  ipywidgets draws a slider as a
  * <label> (the description) beside a noUiSlider handle with role="slider" that
  * has no accessible name (axe: "ARIA input fields must have an accessible
@@ -16,7 +21,7 @@
       if (!label.id) label.id = "book-widget-label-" + (++counter);
       if (handle.getAttribute("aria-labelledby") !== label.id) handle.setAttribute("aria-labelledby", label.id);
     } else if (!handle.hasAttribute("aria-label")) {
-      handle.setAttribute("aria-label", "value");
+      handle.setAttribute("aria-label", bookText("value", "값"));
     }
     var readout = box.querySelector(".widget-readout");
     var text = readout && readout.textContent.trim();
@@ -52,7 +57,7 @@
     var item = brand && brand.closest(".sidebar-primary-item");
     if (item && !item.closest("nav, [role='navigation']")) {
       item.setAttribute("role", "navigation");
-      item.setAttribute("aria-label", "Book title");
+      item.setAttribute("aria-label", bookText("Book title", "책 제목"));
     }
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark);
@@ -69,7 +74,7 @@
     if (scrolls) {
       box.tabIndex = 0;
       box.setAttribute("role", "region");
-      box.setAttribute("aria-label", "Equation, scrolls sideways");
+      box.setAttribute("aria-label", bookText("Equation, scrolls sideways", "수식, 옆으로 스크롤됨"));
     } else if (box.hasAttribute("tabindex")) {
       box.removeAttribute("tabindex");
       box.removeAttribute("role");
