@@ -149,7 +149,8 @@ class _Strings(ast.NodeTransformer):
         for v in node.values:
             if isinstance(v, ast.FormattedValue):
                 inner = _Strings()  # a string inside a field ({'header':>10s}) may be translated too
-                blank = inner.visit(copy.deepcopy(v))
+                blank = copy.deepcopy(v)  # ... but not the field's format (:.3f)
+                blank.value = inner.visit(blank.value)
                 fields.append((ast.dump(blank), inner.strings))
         self.strings.append((text, sorted(fields, key=lambda f: f[0])))
         return ast.Constant(value="<str>")

@@ -50,6 +50,10 @@ def _pair(tmp_path, change):
     nb = nbformat.read(LESSON, as_version=4)
     nbformat.write(nb, english)
     changed = copy.deepcopy(nb)
+    for cell in changed.cells:  # captions and alt texts translated, as a Korean twin has them
+        for part, key in (("figure", "caption"), ("image", "alt")):
+            if key in cell.metadata.get("mystnb", {}).get(part, {}):
+                cell.metadata["mystnb"][part][key] = "번역: " + cell.metadata["mystnb"][part][key]
     change(changed)
     nbformat.write(changed, korean)
     return editions.problems(korean, english)
@@ -91,6 +95,10 @@ def test_translated_strings_and_comments_pass(tmp_path):
     (lambda nb: nb.cells.insert(3, nb.cells.pop(4)), "id differs"),
     (lambda nb: nb.cells.pop(), "cells, its English twin"),
     (lambda nb: _code_cells(nb)[-1].metadata.__setitem__("tags", ["hide-input"]), "tags"),
+    (lambda nb: next(c for c in nb.cells if "mystnb" in c.metadata).metadata["mystnb"]["figure"].__setitem__(
+        "name", "fig-other"), "metadata.mystnb.figure.name differs"),
+    (lambda nb: next(c for c in nb.cells if "mystnb" in c.metadata).metadata["mystnb"]["figure"].__setitem__(
+        "caption", "An English caption"), "caption is not translated"),
     (lambda nb: next(c for c in nb.cells if "data-glue=" in c.source).__setitem__(
         "source", next(c for c in nb.cells if "data-glue=" in c.source).source.replace(
             'data-glue="', 'data-glue="other_', 1)), "glued numbers differ"),
@@ -99,7 +107,7 @@ def test_translated_strings_and_comments_pass(tmp_path):
             "$$", "$$ 2 ", 1)), "display equations differ"),
     (lambda nb: _change_a_printed_digit(nb), "numbers differ"),
 ], ids=["a number in the code", "a format", "an untranslated string", "cells reordered", "a cell missing",
-        "a tag", "a glued number", "an equation", "a printed number"])
+        "a tag", "a figure name", "an English caption", "a glued number", "an equation", "a printed number"])
 def test_each_kind_of_drift_fails(tmp_path, change, expected):
     found = _pair(tmp_path, change)
     assert found and any(expected in p for p in found), found

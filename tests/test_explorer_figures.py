@@ -45,6 +45,8 @@ LESSONS = colab_cell.lessons()   # the one list of the lessons
 #: How many explorers each lesson makes (a lesson that gains one must be counted here).
 EXPLORERS = {"01_shannon_entropy": 1, "02_kl_divergence": 2, "03_cross_entropy": 2,
              "04_mse_vs_cross_entropy": 3}
+# The Korean twins make the same explorers, with labels in Korean (wider: checked here too).
+EXPLORERS |= {name + ".ko": count for name, count in EXPLORERS.items()}
 
 
 class Made:

@@ -106,3 +106,16 @@ def test_english_pages_switch_to_their_korean_twin(built_site, path):
     assert switch, f"{path}: no switch to the Korean edition"
     twin = ((built_site / path).parent / switch.group(1)).resolve()
     assert twin == (built_site / "ko" / path.replace(".html", ".ko.html")).resolve() and twin.exists()
+
+
+def test_korean_search_stems_a_word_and_its_particles_alike():
+    """The index and the query strip the same particles (website/languages.py), so a word
+    is found whatever particle the text or the query writes onto it."""
+    stem = languages.korean_stem
+    for word, forms in {"엔트로피": ["엔트로피는", "엔트로피를", "엔트로피의", "엔트로피에서", "엔트로피이다"],
+                        "발산": ["발산은", "발산을", "발산과", "발산으로"],
+                        "가능도": ["가능도는", "가능도를"]}.items():
+        assert {stem(f) for f in forms} == {stem(word)}, word
+    assert stem("이") == "이" and stem("값이") == "값"  # never strips a word to nothing
+    searcher = languages.SearchKorean({})
+    assert searcher.stem("엔트로피를") == "엔트로피" and searcher.stem("entropies") == searcher.stem("entropy")

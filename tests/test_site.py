@@ -525,7 +525,8 @@ RESULTS_JS = r"""() => Array.from(document.querySelectorAll('#search-results ul.
 }))"""
 
 
-def _search(browser, base_url: str, query: str, base: str | None = None, viewport=None):
+def _search(browser, base_url: str, query: str, base: str | None = None, viewport=None,
+            search_page: str = "search.html"):
     """Open the search page for ``query``; returns (results, page)."""
     context = (sb.offline_context(browser, base_url, viewport=viewport or sb.DESKTOP) if base is None
                else browser.new_context(viewport=viewport or sb.DESKTOP))
@@ -533,8 +534,8 @@ def _search(browser, base_url: str, query: str, base: str | None = None, viewpor
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.goto((base or base_url) + "search.html?q=" + urllib.parse.quote(query))
-    page.wait_for_function("() => /Search finished/.test((document.querySelector('#search-results') || {}).innerText || '')",
+    page.goto((base or base_url) + search_page + "?q=" + urllib.parse.quote(query))
+    page.wait_for_function("() => /Search finished|검색이 완료/.test((document.querySelector('#search-results') || {}).innerText || '')",
                            timeout=15000)
     page.wait_for_function("() => Array.from(document.querySelectorAll('#search-results ul.search li'))"
                            ".every(li => li.querySelector('p.context')) || !DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY",
@@ -566,6 +567,59 @@ def test_search_finds(searches, query):
         assert not FURNITURE.search(snippet), f"{query!r}: page furniture in the snippet {snippet[:120]!r}"
         assert not TEX.search(snippet), f"{query!r}: TeX in the snippet {snippet[:160]!r}"
         assert "\\" not in r["title"] and "$" not in r["title"], f"TeX in a result's title {r['title']!r}"
+
+
+#: The Korean edition's search (its own index, ko/search.html): Korean words are found
+#: whatever particle the text or the query writes onto them (website/languages.py).
+KOREAN_SEARCHES = {
+    "엔트로피": "notebooks/01_shannon_entropy.ko.html",
+    "발산": "notebooks/02_kl_divergence.ko.html",        # two syllables, in the text as 발산은, 발산을, ...
+    "소프트맥스를": "notebooks/03_cross_entropy.ko.html",  # a particle in the query
+    "포화": "notebooks/04_mse_vs_cross_entropy.ko.html",
+    "정보량": "book/glossary.ko.html#",
+}
+
+
+@pytest.mark.parametrize("query", list(KOREAN_SEARCHES))
+def test_korean_search_finds(browser, base_url, query):
+    results, page, errors = _search(browser, base_url, query, search_page="ko/search.html")
+    try:
+        assert not errors, errors
+        hrefs = [r["href"] for r in results]
+        assert any(h.startswith(KOREAN_SEARCHES[query]) for h in hrefs[:5]), \
+            f"{query!r}: {KOREAN_SEARCHES[query]} is not among the first results {hrefs[:5]}"
+        assert all(".ko.html" in h for h in hrefs), f"{query!r}: English pages in the Korean results {hrefs}"
+        snippets = [r["snippet"] or "" for r in results]
+        assert any(query.removesuffix("를") in s for s in snippets), f"{query!r}: no snippet shows it {snippets[:3]}"
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390, 320])
+def test_language_switch_lands_on_the_same_page_in_the_other_edition(browser, base_url, width):
+    """By touch on a phone, by mouse on a desktop: English lesson -> its Korean twin -> back.
+    Under 360 px the switch is the first link in the chapters' drawer."""
+    page, errors = _fresh(browser, base_url, FIRST_LESSON, {"width": width, "height": 800})
+    try:
+        for expected_lang, target in (("ko", "ko/" + FIRST_LESSON.replace(".html", ".ko.html")), ("en", FIRST_LESSON)):
+            if width < 360:
+                page.locator(".bd-header-article .primary-toggle").first.click()
+                link = page.locator(".book-lang-drawer a").filter(visible=True)
+            else:
+                link = page.locator(".bd-header-article .btn-language-switch").filter(visible=True)
+            assert link.count() == 1, f"{width} px: {link.count()} visible language switches"
+            box = link.bounding_box()
+            assert box["width"] >= 44 and box["height"] >= 44, f"{width} px: the switch is {box}"
+            assert link.get_attribute("lang") == expected_lang and link.get_attribute("hreflang") == expected_lang
+            link.click()
+            page.wait_for_url(base_url + target)
+            sb.wait_until_ready(page)
+            assert page.evaluate("document.documentElement.lang") == expected_lang
+            assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0, \
+                f"{target} scrolls sideways at {width} px"
+        assert not errors, errors
+    finally:
+        page.context.close()
 
 
 @pytest.mark.parametrize("screen", ["phone", "desktop"])
