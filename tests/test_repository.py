@@ -12,7 +12,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 REPO = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
 OWNER_NAME = REPO["url"].removeprefix("https://github.com/").strip("/")
 #: The files the README names as repeating the address (the lessons: their generated first cell).
-REPEATED_IN = {"_config.yml", "README.md", "CITATION.cff"}
+REPEATED_IN = {"_config.yml", "_config.ko.yml", "README.md", "CITATION.cff"}
 
 
 def _tracked() -> list[str]:

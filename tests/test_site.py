@@ -576,7 +576,7 @@ KOREAN_SEARCHES = {
     "발산": "notebooks/02_kl_divergence.ko.html",        # two syllables, in the text as 발산은, 발산을, ...
     "소프트맥스를": "notebooks/03_cross_entropy.ko.html",  # a particle in the query
     "포화": "notebooks/04_mse_vs_cross_entropy.ko.html",
-    "정보량": "book/glossary.ko.html#",
+    "정보량": "book/glossary.ko.html",
 }
 
 
