@@ -39,6 +39,7 @@ import json
 import operator
 import pathlib
 import re
+import unicodedata
 import warnings
 from typing import Any, Callable, Sequence
 
@@ -49,7 +50,7 @@ from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
 
 __all__ = ["STYLE", "Slider", "Toggle", "frame_explorer", "live_explorer", "glue", "new_figure",
-           "web_svg", "glyph_defs", "FrameRenderer"]
+           "web_svg", "glyph_defs", "FrameRenderer", "column"]
 
 #: The book's matplotlib style, applied when this module is imported.
 STYLE = {
@@ -122,6 +123,30 @@ def _apply_style() -> None:
 
 
 _apply_style()
+
+
+# ---------------------------------------------------------------- printed tables
+
+
+def column(text, width: int, align: str = "<") -> str:
+    """``text`` padded with spaces to ``width`` columns, as ``format(text, f"{align}{width}")``
+    pads it, but counting a wide character (Hangul, CJK) as the two columns a terminal and a
+    monospaced font give it: the columns of a printed table line up in either edition.
+
+    >>> column("red", 6) + "|", column("빨강", 6) + "|", column("0.5", 5, ">")
+    ('red   |', '빨강  |', '  0.5')
+    """
+    text = str(text)
+    if align not in ("<", ">", "^"):
+        raise ValueError(f"column: align must be '<', '>' or '^', not {align!r}")
+    gap = width - sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if gap <= 0:
+        return text
+    if align == "<":
+        return text + " " * gap
+    if align == ">":
+        return " " * gap + text
+    return " " * (gap // 2) + text + " " * (gap - gap // 2)
 
 
 # ------------------------------------------------------------------------- glue

@@ -377,3 +377,20 @@ def test_an_explorer_text_form_speaks_the_language_of_its_labels():
 def test_label_width_counts_a_hangul_syllable_as_two_columns():
     assert bookkit._description_width(["eta"]) == "4ch"
     assert bookkit._description_width(["학습률"]) == "7ch"
+
+
+@pytest.mark.parametrize("text", ["red", "total", "p_hat (MLE)", "", "a very long label indeed"])
+@pytest.mark.parametrize("width", [0, 3, 12])
+@pytest.mark.parametrize("align", ["<", ">", "^"])
+def test_column_pads_latin_text_exactly_as_format_does(text, width, align):
+    """The English edition's printed tables are unchanged by it."""
+    assert bookkit.column(text, width, align) == format(text, f"{align}{width}")
+
+
+def test_column_counts_hangul_as_two_columns():
+    rows = [bookkit.column(label, 12) + "|" for label in ("빨강", "red", "관측 비율", "p_hat")]
+    widths = [sum(2 if "\uac00" <= ch <= "\ud7a3" else 1 for ch in row) for row in rows]
+    assert len(set(widths)) == 1, rows  # every row's bar at the same column
+    assert bookkit.column("합계", 3) == "합계"  # wider than asked: unchanged, like format
+    with pytest.raises(ValueError, match="align"):
+        bookkit.column("x", 4, "=")
