@@ -221,3 +221,43 @@ def test_in_a_kernel_run_all_stops_at_the_cell_with_only_the_message(tmp_path):
     text = "\n".join(outputs[0].traceback)
     assert text.startswith("This lesson needs") and "Traceback" not in text and "File " not in text
     assert nb.cells[2].execution_count is None and nb.cells[2].outputs == []
+
+
+# ------------------------------------------------------- the Korean lessons' cell
+
+KO_CODE = colab_cell.cell_source("ko")
+FONT = colab_cell.KOREAN_FILES[0]
+
+
+def test_each_edition_gets_its_own_cell():
+    korean = [p for p in LESSONS if colab_cell.language(p) == "ko"]
+    assert korean and len(korean) == len(LESSONS) - len(korean), "every lesson has its Korean twin"
+    assert "내려받지 못했습니다" in KO_CODE and FONT in KO_CODE
+    assert FONT not in CODE and "This lesson needs" in CODE
+
+
+def _run_korean_cell(url: str, monkeypatch):
+    monkeypatch.setenv(colab_cell.OVERRIDE, url)
+    exec(compile(KO_CODE, "colab-cell-ko", "exec"), {"__name__": "__main__"})
+
+
+def test_korean_cell_fetches_the_font_and_refuses_a_cut_or_wrong_one(colab, server, monkeypatch):
+    served, url, requests, _ = server
+    for name in colab_cell.files("ko"):
+        (served / name).parent.mkdir(parents=True, exist_ok=True)
+        (served / name).write_bytes((NOTEBOOKS / name).read_bytes())
+    whole = (NOTEBOOKS / FONT).read_bytes()
+    for wrong in (whole[: len(whole) // 2],                                   # cut short, served whole
+                  b"<!DOCTYPE html><html><body>Sign in to the Wi-Fi</body></html>"):  # not a font
+        (served / FONT).write_bytes(wrong)
+        with pytest.raises(Exception) as excinfo:
+            _run_korean_cell(url, monkeypatch)
+        message = _missing_error(excinfo)
+        assert f"{FONT} from {url}{FONT}" in message and "내려받지 못했습니다" in message
+        assert "파일 패널" in message and "다시 실행" in message
+        assert not (colab / FONT).exists()
+    (served / FONT).write_bytes(whole)
+    requests.clear()
+    _run_korean_cell(url, monkeypatch)
+    assert requests == [FONT.rsplit("/", 1)[-1]]  # the modules came the first time
+    assert (colab / FONT).read_bytes() == whole
